@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# pinfork: `make` builds, `make check` tests the suite and runs it on this
+# kernel, `make install INSTALL_PATH=DIR` lays it out as a kselftest collection.
+
+CC       ?= gcc
+BUILD    ?= build
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ilib
+LDLIBS   += -luring -lpthread
+INSTALL_PATH ?= $(CURDIR)/install
+
+LIB_SRCS  := $(filter-out harness/restore_main.c,$(wildcard harness/*.c) $(wildcard lib/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/*.c)
+TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+CHECK_SRCS := $(wildcard check/*.c)
+CHECKS    := $(CHECK_SRCS:check/%.c=$(BUILD)/check/%)
+
+.PHONY: all check install clean tests checks
+
+all: $(TESTS) $(CHECKS) $(BUILD)/pinfork-restore
+
+$(BUILD)/%.o: %.c $(wildcard harness/*.h lib/*.h harness/*.def)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libpinfork.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libpinfork.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/pinfork-restore: $(BUILD)/harness/restore_main.o $(BUILD)/libpinfork.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Test programs, for run.sh and install.
+tests: $(TESTS)
+	@printf '%s\n' $(TESTS)
+
+check: all
+	./check/run-checks.sh
+
+install: all
+	./harness/install.sh "$(INSTALL_PATH)" "$(BUILD)"
+
+clean:
+	rm -rf build build-* install

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backing.h"
+#include "event.h"
+#include "runner.h"
+
+static int backing_fits(const struct pf_template *t, const struct pf_backing *b)
+{
+	return (b->flags & t->backing_needs) == t->backing_needs &&
+	       !(b->flags & t->backing_excludes);
+}
+
+static int event_fits(const struct pf_template *t, const struct pf_event *e)
+{
+	return (e->flags & t->event_needs) == t->event_needs;
+}
+
+static void name_case(struct pf_case *c)
+{
+	const struct pf_template *t = c->t;
+	int n;
+
+	n = snprintf(c->name, sizeof(c->name), "%s", t->name);
+	if (c->event)
+		n += snprintf(c->name + n, sizeof(c->name) - n, "-%s",
+			      c->event->name);
+	if (c->backing)
+		snprintf(c->name + n, sizeof(c->name) - n, "-%s",
+			 c->backing->name);
+	n = snprintf(c->summary, sizeof(c->summary), "%s", t->summary);
+	if (c->event)
+		n += snprintf(c->summary + n, sizeof(c->summary) - n,
+			      "; event: %s", c->event->summary);
+	if (c->backing)
+		snprintf(c->summary + n, sizeof(c->summary) - n,
+			 "; memory: %s", c->backing->summary);
+}
+
+static void add_case(struct pf_case *cases, size_t *n,
+		     const struct pf_template *t, const struct pf_backing *b,
+		     const struct pf_event *e)
+{
+	struct pf_case *c = &cases[(*n)++];
+
+	memset(c, 0, sizeof(*c));
+	c->t = t;
+	c->backing = b;
+	c->event = e;
+	c->needs = t->needs | (b ? b->needs : 0);
+	name_case(c);
+}
+
+static void expand_one(const struct pf_template *t, struct pf_case *cases,
+		       size_t *n)
+{
+	size_t nb = t->use_backing ? pf_backings_count : 1;
+	size_t ne = t->use_event ? pf_events_count : 1;
+
+	for (size_t i = 0; i < ne; i++) {
+		const struct pf_event *e = t->use_event ? pf_events[i] : NULL;
+
+		if (e && !event_fits(t, e))
+			continue;
+		for (size_t j = 0; j < nb; j++) {
+			const struct pf_backing *b =
+				t->use_backing ? pf_backings[j] : NULL;
+
+			if (b && !backing_fits(t, b))
+				continue;
+			add_case(cases, n, t, b, e);
+		}
+	}
+}
+
+size_t pf_expand(const struct pf_template *t, size_t count,
+		 struct pf_case **out)
+{
+	size_t max = count * (pf_backings_count + 1) * (pf_events_count + 1);
+	struct pf_case *cases = calloc(max, sizeof(*cases));
+	size_t n = 0;
+
+	if (!cases) {
+		perror("pinfork: calloc");
+		exit(1);
+	}
+	for (size_t i = 0; i < count; i++)
+		expand_one(&t[i], cases, &n);
+	*out = cases;
+	return n;
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "knob.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define JOURNAL_NAME "knobs.journal"
+#define MAX_ENTRIES 256
+
+struct knob_entry {
+	char path[256];
+	char value[256];
+};
+
+const char *knob_state_dir(void)
+{
+	const char *dir = getenv("PINFORK_STATE_DIR");
+
+	return dir && *dir ? dir : "/var/tmp/pinfork";
+}
+
+static void journal_path(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", knob_state_dir(), JOURNAL_NAME);
+}
+
+/* "always [madvise] never" -> "madvise"; anything else: first line. */
+static void selected_word(char *s)
+{
+	char *open = strchr(s, '['), *close = open ? strchr(open, ']') : NULL;
+
+	if (open && close) {
+		memmove(s, open + 1, close - open - 1);
+		s[close - open - 1] = '\0';
+		return;
+	}
+	s[strcspn(s, "\n")] = '\0';
+}
+
+int knob_read(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	selected_word(buf);
+	return 0;
+}
+
+static int write_value(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int journal_open(int flags)
+{
+	char path[512];
+	int fd;
+
+	mkdir(knob_state_dir(), 0700);
+	journal_path(path, sizeof(path));
+	fd = open(path, flags | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+	return fd;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int journal_load(int fd, struct knob_entry *e, int max)
+{
+	FILE *f = fdopen(dup(fd), "r");
+	char line[600];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t');
+
+		if (!tab)
+			continue;
+		*tab = '\0';
+		tab[1 + strcspn(tab + 1, "\n")] = '\0';
+		copy_str(e[n].path, sizeof(e[n].path), line);
+		copy_str(e[n].value, sizeof(e[n].value), tab + 1);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static int journaled(const struct knob_entry *e, int n, const char *path)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(e[i].path, path))
+			return 1;
+	return 0;
+}
+
+int knob_set(const char *path, const char *value)
+{
+	static struct knob_entry e[MAX_ENTRIES];
+	char old[256];
+	int fd, n, err;
+
+	err = knob_read(path, old, sizeof(old));
+	if (err)
+		return err;
+	fd = journal_open(O_RDWR | O_CREAT | O_APPEND);
+	if (fd < 0)
+		return -errno;
+	n = journal_load(fd, e, MAX_ENTRIES);
+	if (!journaled(e, n, path)) {
+		dprintf(fd, "%s\t%s\n", path, old);
+		fsync(fd);
+	}
+	close(fd);
+	return write_value(path, value);
+}
+
+int knob_restore_all(void)
+{
+	static struct knob_entry e[MAX_ENTRIES];
+	char path[512];
+	int fd, n, failed = 0;
+
+	journal_path(path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	flock(fd, LOCK_EX);
+	n = journal_load(fd, e, MAX_ENTRIES);
+	for (int i = n - 1; i >= 0; i--) {
+		/* only the first journaled value of a path is the original */
+		if (journaled(e, i, e[i].path))
+			continue;
+		if (write_value(e[i].path, e[i].value)) {
+			fprintf(stderr, "pinfork: cannot restore %s to %s\n",
+				e[i].path, e[i].value);
+			failed++;
+		}
+	}
+	if (!failed)
+		unlink(path);
+	close(fd);
+	return failed;
+}
+
+static void restore_atexit(void)
+{
+	knob_restore_all();
+}
+
+static void restore_on_signal(int sig)
+{
+	knob_restore_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void knob_restore_on_exit(void)
+{
+	static int installed;
+
+	if (installed++)
+		return;
+	atexit(restore_atexit);
+	signal(SIGINT, restore_on_signal);
+	signal(SIGTERM, restore_on_signal);
+}

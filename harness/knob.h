@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Save/restore of system knobs (/sys, /proc/sys files). Every change is
+ * journaled to disk before it is made, so the original values can be put
+ * back on exit, on SIGINT/SIGTERM, by the runner after a case was killed,
+ * and by `run.sh --restore` after the whole run was SIGKILLed.
+ */
+#ifndef PINFORK_KNOB_H
+#define PINFORK_KNOB_H
+
+#include <stddef.h>
+
+/* Directory of the journal: $PINFORK_STATE_DIR or /var/tmp/pinfork. */
+const char *knob_state_dir(void);
+
+/*
+ * Reads a knob's current value into buf. For sysfs selector files such as
+ * "always [madvise] never" the bracketed word is returned. 0 or -errno.
+ */
+int knob_read(const char *path, char *buf, size_t size);
+
+/* Journals the current value of path (first change only), then writes value. */
+int knob_set(const char *path, const char *value);
+
+/* Puts back every journaled value, newest change first, then clears the
+ * journal. Returns the number of knobs that could not be restored. */
+int knob_restore_all(void);
+
+/* Installs atexit and SIGINT/SIGTERM handlers that call knob_restore_all(). */
+void knob_restore_on_exit(void);
+
+#endif

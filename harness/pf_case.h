@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A test case is data. A program declares templates (a test function plus
+ * its metadata); the registry expands each template over every backing and
+ * event it accepts into named cases; the runner runs each case in its own
+ * process group with a timeout and prints one TAP result per case.
+ */
+#ifndef PINFORK_CASE_H
+#define PINFORK_CASE_H
+
+#include <stddef.h>
+
+#include "tap.h"
+
+struct pf_backing;
+struct pf_event;
+struct pf_region;
+
+/* What a case needs before it can run at all (fstests' _require_*). */
+enum pf_need {
+	PF_NEED_ROOT	= 1u << 0,
+	PF_NEED_THP	= 1u << 1,	/* THP sysfs present and not disabled by us */
+	PF_NEED_URING	= 1u << 2,	/* io_uring usable from liburing */
+	PF_NEED_ODIRECT	= 1u << 3,	/* a scratch file that takes O_DIRECT */
+	PF_NEED_SWAP	= 1u << 4,	/* active swap space */
+	PF_NEED_KSM	= 1u << 5,
+	PF_NEED_HUGETLB	= 1u << 6,
+	PF_NEED_RDMA	= 1u << 7,
+	PF_NEED_KPAGEFLAGS = 1u << 8,	/* /proc/kpageflags and pagemap PFNs */
+	PF_NEED_UFFD	= 1u << 9,
+};
+
+/* Groups CI selects by (fstests style). */
+enum pf_group {
+	PF_GROUP_QUICK	= 1u << 0,	/* cheap and deterministic */
+	PF_GROUP_RACE	= 1u << 1,	/* time-bounded race; duration is a knob */
+	PF_GROUP_STRESS	= 1u << 2,	/* long; only in the stress profile */
+};
+
+/* Result of a test function, as seen by the runner (also its exit code). */
+enum pf_result {
+	PF_PASS = 0,
+	PF_FAIL = 1,
+	PF_SKIP = 4,
+	PF_ERROR = 5,
+};
+
+struct pf_case;
+
+/* The test function; ctx->region is set up and verified when a backing is used. */
+struct pf_ctx {
+	const struct pf_case *c;
+	struct pf_region *region;	/* NULL for cases without a backing */
+	const struct pf_event *event;	/* NULL for cases without an event */
+	double race_seconds;		/* duration of time-bounded races */
+};
+
+typedef enum pf_result (*pf_test_fn)(struct pf_ctx *ctx);
+
+#define PF_MAX_REFS 6
+
+struct pf_template {
+	const char *name;		/* name stem; backing/event names are appended */
+	const char *summary;
+	pf_test_fn run;
+	const char *fixes[PF_MAX_REFS];	/* linux-git ids, 12 hex digits */
+	const char *cves[PF_MAX_REFS];
+	unsigned needs;			/* enum pf_need */
+	unsigned groups;		/* enum pf_group; 0 means quick */
+	unsigned backing_needs;		/* backing flags it requires (PF_BK_*) */
+	unsigned backing_excludes;	/* backing flags it cannot work with */
+	int use_backing;		/* expand over backings */
+	unsigned event_needs;		/* event flags it requires (PF_EV_*) */
+	int use_event;			/* expand over events */
+	size_t min_len;			/* region length asked from the backing */
+	int timeout;			/* seconds; 0 means the default */
+};
+
+struct pf_case {
+	char name[128];
+	char summary[256];
+	const struct pf_template *t;
+	const struct pf_backing *backing;
+	const struct pf_event *event;
+	unsigned needs;
+};
+
+/*
+ * Result helpers for test functions: they record the reason for the runner
+ * and return the status, so a test says `return pf_fail("...")`.
+ */
+enum pf_result pf_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+enum pf_result pf_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+enum pf_result pf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A '#' diagnostic line, printed at once (policy observations, details). */
+void pf_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Entry point of every test program. */
+int pf_main(int argc, char **argv, const struct pf_template *templates,
+	    size_t count);
+
+#define PF_MAIN(templates)                                                    \
+	int main(int argc, char **argv)                                       \
+	{                                                                     \
+		return pf_main(argc, argv, templates,                         \
+			       sizeof(templates) / sizeof(templates[0]));     \
+	}
+
+#endif

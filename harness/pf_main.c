@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pf_main: options, listing, the plan, and one TAP result per case. */
+#include <fnmatch.h>
+#include <getopt.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixes.h"
+#include "knob.h"
+#include "record.h"
+#include "runner.h"
+
+#define DEFAULT_RACE_SECONDS 2.0
+
+static void usage(const char *prog, FILE *out)
+{
+	fprintf(out,
+		"usage: %s [options]\n"
+		"  -l, --list            list cases: name, summary, fixes, CVEs\n"
+		"  -t, --tests GLOB      run cases whose name matches GLOB (repeatable,\n"
+		"                        comma-separated)\n"
+		"  -T, --timeout SEC     per-case timeout (default: the case's own)\n"
+		"  -r, --race-seconds S  duration of time-bounded races (default %.0f,\n"
+		"                        or $PINFORK_RACE_SECONDS)\n"
+		"  -p, --profile NAME    quick (no races), full (default), stress\n"
+		"  -h, --help\n"
+		"Results: TAP 13 on stdout; exit 0 pass, 1 fail, 4 all skipped.\n"
+		"$PINFORK_RECORD=FILE appends one record per case for run.sh.\n",
+		prog, DEFAULT_RACE_SECONDS);
+}
+
+static int set_profile(struct pf_options *o, const char *name)
+{
+	if (!strcmp(name, "quick"))
+		o->groups = PF_GROUP_QUICK;
+	else if (!strcmp(name, "full"))
+		o->groups = PF_GROUP_QUICK | PF_GROUP_RACE;
+	else if (!strcmp(name, "stress")) {
+		o->groups = PF_GROUP_QUICK | PF_GROUP_RACE | PF_GROUP_STRESS;
+		if (o->race_seconds < 30)
+			o->race_seconds = 30;
+	} else
+		return -1;
+	return 0;
+}
+
+static void add_globs(struct pf_options *o, char *arg)
+{
+	for (char *g = strtok(arg, ","); g && o->nglobs < 32; g = strtok(NULL, ","))
+		o->globs[o->nglobs++] = g;
+}
+
+static int parse_args(int argc, char **argv, struct pf_options *o)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "tests", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "race-seconds", required_argument, NULL, 'r' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("PINFORK_RACE_SECONDS");
+	const char *profile = getenv("PINFORK_PROFILE");
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->race_seconds = env ? atof(env) : DEFAULT_RACE_SECONDS;
+	if (set_profile(o, profile && *profile ? profile : "full"))
+		set_profile(o, "full");
+	while ((opt = getopt_long(argc, argv, "lt:T:r:p:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'l': o->list = 1; break;
+		case 't': add_globs(o, optarg); break;
+		case 'T': o->timeout = atoi(optarg); break;
+		case 'r': o->race_seconds = atof(optarg); break;
+		case 'p':
+			if (set_profile(o, optarg)) {
+				fprintf(stderr, "unknown profile: %s\n", optarg);
+				return -1;
+			}
+			break;
+		case 'h': usage(argv[0], stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static int selected(const struct pf_case *c, const struct pf_options *o)
+{
+	unsigned groups = c->t->groups ? c->t->groups : PF_GROUP_QUICK;
+
+	if (!(groups & o->groups))
+		return 0;
+	if (!o->nglobs)
+		return 1;
+	for (int i = 0; i < o->nglobs; i++)
+		if (!fnmatch(o->globs[i], c->name, 0))
+			return 1;
+	return 0;
+}
+
+/* Names are keys in CI result history: valid and unique, or a bug here. */
+static const char *bad_name(const struct pf_case *cases, size_t n)
+{
+	regex_t re;
+	const char *bad = NULL;
+
+	regcomp(&re, "^[a-z][a-z0-9_-]*$", REG_EXTENDED | REG_NOSUB);
+	for (size_t i = 0; i < n && !bad; i++) {
+		if (regexec(&re, cases[i].name, 0, NULL, 0))
+			bad = cases[i].name;
+		for (size_t j = 0; j < i && !bad; j++)
+			if (!strcmp(cases[i].name, cases[j].name))
+				bad = cases[i].name;
+	}
+	regfree(&re);
+	return bad;
+}
+
+static void join_refs(char *buf, size_t size, const char *const *refs)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < PF_MAX_REFS && refs[i] && n < size; i++)
+		n += snprintf(buf + n, size - n, "%s%s", i ? "," : "", refs[i]);
+}
+
+static void list_cases(const struct pf_case *cases, size_t n,
+		       const struct pf_options *o)
+{
+	char fixes[128], cves[128];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!selected(&cases[i], o))
+			continue;
+		join_refs(fixes, sizeof(fixes), cases[i].t->fixes);
+		join_refs(cves, sizeof(cves), cases[i].t->cves);
+		printf("%s\t%s\t%s\t%s\n", cases[i].name, cases[i].summary,
+		       fixes[0] ? fixes : "-", cves[0] ? cves : "-");
+	}
+}
+
+static void print_hints(const struct pf_case *c)
+{
+	const struct pf_template *t = c->t;
+
+	printf("# %s: %s\n", c->name, c->summary);
+	for (int i = 0; i < PF_MAX_REFS && t->fixes[i]; i++) {
+		const struct pf_fix *f = pf_fix_lookup(t->fixes[i]);
+
+		if (f)
+			printf("# hint: needs linux-git %s (%s) \"%s\"\n",
+			       t->fixes[i], f->release, f->subject);
+		else
+			printf("# hint: needs linux-git %s\n", t->fixes[i]);
+	}
+	for (int i = 0; i < PF_MAX_REFS && t->cves[i]; i++)
+		printf("# hint: guards %s\n", t->cves[i]);
+}
+
+static enum tap_status run_one(const struct pf_case *c,
+			       const struct pf_options *o, char *reason,
+			       size_t size, double *secs)
+{
+	*secs = 0;
+	pf_case_log_clear();
+	if (pf_needs_check(c->needs, reason, size))
+		return TAP_SKIP;
+	return pf_run_case(c, o, reason, size, secs);
+}
+
+static void run_all(struct tap *t, const struct pf_case *cases, size_t n,
+		    const struct pf_options *o, const char *prog)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pf_case *c = &cases[i];
+		char reason[PF_REASON_MAX_RUNNER];
+		enum tap_status st;
+		double secs;
+
+		if (!selected(c, o))
+			continue;
+		st = run_one(c, o, reason, sizeof(reason), &secs);
+		if (st == TAP_FAIL || st == TAP_ERROR || st == TAP_TIMEOUT)
+			print_hints(c);
+		tap_result(t, c->name, st, reason);
+		pf_record(prog, c, st, reason, secs);
+	}
+}
+
+int pf_main(int argc, char **argv, const struct pf_template *templates,
+	    size_t count)
+{
+	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	struct pf_options o;
+	struct pf_case *cases;
+	size_t n, planned = 0;
+	const char *bad;
+	struct tap t;
+
+	if (parse_args(argc, argv, &o)) {
+		usage(prog, stderr);
+		return 2;
+	}
+	n = pf_expand(templates, count, &cases);
+	if (o.list) {
+		list_cases(cases, n, &o);
+		free(cases);
+		return 0;
+	}
+	tap_init(&t, stdout);
+	bad = bad_name(cases, n);
+	if (bad) {
+		tap_bail_out(&t, "invalid or duplicate case name");
+		fprintf(stderr, "pinfork: bad case name: %s\n", bad);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		planned += selected(&cases[i], &o);
+	if (!planned) {
+		tap_skip_all(&t, "no case selected");
+		free(cases);
+		return TAP_EXIT_SKIP;
+	}
+	knob_restore_all();	/* leftovers of a crashed run */
+	tap_plan(&t, (int)planned);
+	run_all(&t, cases, n, &o, prog);
+	tap_totals(&t);
+	free(cases);
+	return tap_exit_code(&t);
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs one case in its own process group, forwards what it prints as '#'
+ * lines, kills the whole group when its time is up, restores any knob it
+ * changed and checks the kernel log it left behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "case_shared.h"
+#include "kmsg.h"
+#include "knob.h"
+#include "runner.h"
+
+#define DEFAULT_TIMEOUT 30
+
+static volatile sig_atomic_t current_group;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_signal(int sig)
+{
+	if (current_group > 0)
+		kill(-current_group, SIGKILL);
+	knob_restore_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+	static int done;
+
+	if (done++)
+		return;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static enum pf_result case_body(const struct pf_case *c,
+				const struct pf_options *o)
+{
+	struct pf_ctx ctx = {
+		.c = c,
+		.event = c->event,
+		.race_seconds = o->race_seconds,
+	};
+
+	if (!c->backing)
+		return c->t->run(&ctx);
+	return pf_backing_run(c->backing, c->t->min_len, &ctx, c->t->run);
+}
+
+static void child_main(const struct pf_case *c, const struct pf_options *o,
+		       int out_fd)
+{
+	enum pf_result r;
+
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(out_fd, STDERR_FILENO);
+	close(out_fd);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	knob_restore_on_exit();
+	r = case_body(c, o);
+	fflush(stdout);
+	exit(r);	/* exit, not _exit: atexit restores knobs */
+}
+
+/* Forwards complete lines from the case, each as a '#' line. */
+struct line_buf {
+	char buf[8192];
+	size_t len;
+};
+
+/* The case's diagnostics, kept for the records (JUnit failure text). */
+static char case_log[4096];
+static size_t case_log_len;
+
+const char *pf_case_log(void)
+{
+	return case_log;
+}
+
+void pf_case_log_clear(void)
+{
+	case_log[0] = '\0';
+	case_log_len = 0;
+}
+
+static void keep_line(const char *s, size_t len)
+{
+	if (len && s[0] == '#')
+		s++, len--;
+	while (len && *s == ' ')
+		s++, len--;
+	if (case_log_len + len + 2 >= sizeof(case_log))
+		return;
+	memcpy(case_log + case_log_len, s, len);
+	case_log_len += len;
+	case_log[case_log_len++] = '\n';
+	case_log[case_log_len] = '\0';
+}
+
+static void emit_line(const char *s, size_t len)
+{
+	keep_line(s, len);
+	if (len && s[0] == '#')
+		printf("%.*s\n", (int)len, s);
+	else
+		printf("# %.*s\n", (int)len, s);
+}
+
+static void forward(struct line_buf *lb, int fd, int flush)
+{
+	ssize_t n = read(fd, lb->buf + lb->len, sizeof(lb->buf) - lb->len);
+	char *nl;
+
+	if (n > 0)
+		lb->len += n;
+	while ((nl = memchr(lb->buf, '\n', lb->len))) {
+		size_t l = nl - lb->buf;
+
+		emit_line(lb->buf, l);
+		memmove(lb->buf, nl + 1, lb->len - l - 1);
+		lb->len -= l + 1;
+	}
+	if (lb->len && (flush || lb->len == sizeof(lb->buf))) {
+		emit_line(lb->buf, lb->len);
+		lb->len = 0;
+	}
+	fflush(stdout);
+}
+
+static int case_timeout(const struct pf_case *c, const struct pf_options *o)
+{
+	int t = c->t->timeout ? c->t->timeout : DEFAULT_TIMEOUT;
+
+	if (c->t->groups & PF_GROUP_RACE)
+		t += (int)o->race_seconds;
+	return o->timeout ? o->timeout : t;
+}
+
+/* Waits for the child, forwarding its output; -1 on timeout. */
+static int wait_child(pid_t pid, int fd, int timeout, int *status)
+{
+	double deadline = now() + timeout;
+	struct line_buf lb = { .len = 0 };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int rc = 0;
+
+	for (;;) {
+		if (poll(&p, 1, 20) > 0)
+			forward(&lb, fd, 0);
+		if (waitpid(pid, status, WNOHANG) == pid)
+			break;
+		if (now() > deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			rc = -1;
+			break;
+		}
+	}
+	kill(-pid, SIGKILL);	/* whatever the case left behind */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+		size_t before = lb.len;
+
+		forward(&lb, fd, 0);
+		if (lb.len == before)
+			break;
+	}
+	forward(&lb, fd, 1);
+	return rc;
+}
+
+static enum tap_status status_of(int rc, int status, int timeout,
+				 char *reason, size_t size)
+{
+	if (rc < 0) {
+		snprintf(reason, size, "%d seconds", timeout);
+		return TAP_TIMEOUT;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(reason, size, "case process killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return TAP_ERROR;
+	}
+	switch (WEXITSTATUS(status)) {
+	case PF_PASS:
+		return TAP_PASS;
+	case PF_FAIL:
+		return TAP_FAIL;
+	case PF_SKIP:
+		return TAP_SKIP;
+	case PF_ERROR:
+		return TAP_ERROR;
+	default:
+		snprintf(reason, size, "case process exited with %d",
+			 WEXITSTATUS(status));
+		return TAP_ERROR;
+	}
+}
+
+static enum tap_status kernel_log_verdict(enum tap_status st,
+					  struct kmsg_mark *m, char *reason,
+					  size_t size)
+{
+	char report[2048];
+
+	if (!kmsg_check(m, report, sizeof(report)))
+		return st;
+	printf("# kernel log during this case:\n");
+	for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
+		printf("#   %s\n", line);
+	if (st == TAP_PASS || st == TAP_SKIP) {
+		snprintf(reason, size, "kernel warned or got tainted during the case");
+		return TAP_FAIL;
+	}
+	return st;
+}
+
+enum tap_status pf_run_case(const struct pf_case *c,
+			    const struct pf_options *o, char *reason,
+			    size_t reason_size, double *seconds)
+{
+	struct pf_shared *shared;
+	struct kmsg_mark mark;
+	int pipefd[2], status = 0, rc, timeout = case_timeout(c, o);
+	double start = now();
+	enum tap_status st;
+	pid_t pid;
+
+	install_signal_handlers();
+	reason[0] = '\0';
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED || pipe2(pipefd, O_CLOEXEC)) {
+		snprintf(reason, reason_size, "runner: %s", strerror(errno));
+		return TAP_ERROR;
+	}
+	memset(shared, 0, sizeof(*shared));
+	kmsg_mark(&mark);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		pf_shared = shared;
+		close(pipefd[0]);
+		child_main(c, o, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		snprintf(reason, reason_size, "fork: %s", strerror(errno));
+		st = TAP_ERROR;
+		goto out;
+	}
+	setpgid(pid, pid);	/* no race with the child's own setpgid */
+	current_group = pid;
+	rc = wait_child(pid, pipefd[0], timeout, &status);
+	current_group = 0;
+	knob_restore_all();
+	snprintf(reason, reason_size, "%s", shared->reason);
+	st = status_of(rc, status, timeout, reason, reason_size);
+	st = kernel_log_verdict(st, &mark, reason, reason_size);
+out:
+	close(pipefd[0]);
+	kmsg_release(&mark);
+	munmap(shared, sizeof(*shared));
+	*seconds = now() - start;
+	return st;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The backing table and what all backings share. */
+#include "backing.h"
+
+#include <alloca.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pagemap.h"
+
+/* Add a backing: one file with its struct pf_backing, and one row here. */
+const struct pf_backing *const pf_backings[] = {
+	&pf_backing_anon,
+	&pf_backing_thp_pmd,
+	&pf_backing_thp_pte,
+	&pf_backing_mthp_64k,
+	&pf_backing_heap_odd,
+	&pf_backing_stack,
+};
+const size_t pf_backings_count = sizeof(pf_backings) / sizeof(pf_backings[0]);
+
+size_t pf_page_size(void)
+{
+	static size_t ps;
+
+	if (!ps)
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+size_t pf_thp_size(void)
+{
+	static size_t size;
+	FILE *f;
+
+	if (size)
+		return size;
+	f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	if (!f || fscanf(f, "%zu", &size) != 1)
+		size = 2u << 20;
+	if (f)
+		fclose(f);
+	return size;
+}
+
+char *pf_map_aligned(size_t len, size_t align, struct pf_region *r)
+{
+	size_t span = len + align;
+	char *map = mmap(NULL, span, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *base;
+
+	if (map == MAP_FAILED)
+		return NULL;
+	base = (char *)(((uintptr_t)map + align - 1) & ~(uintptr_t)(align - 1));
+	/* trim, so the region is a mapping of its own */
+	if (base > map)
+		munmap(map, base - map);
+	if (map + span > base + len)
+		munmap(base + len, map + span - (base + len));
+	r->map = base;
+	r->map_len = len;
+	return base;
+}
+
+void pf_unmap_region(struct pf_region *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_len);
+	r->map = NULL;
+}
+
+const char *pf_mapping_state(const void *addr, size_t len)
+{
+	if (!pf_range_present(addr, len))
+		return "not present";
+	if (!pf_kpageflags_readable())
+		return pf_smaps_anon_huge_kb(addr) > 0 ? "PMD-mapped THP" :
+		       "unknown (no kpageflags)";
+	if (pf_is_large_folio(addr, len))
+		return pf_smaps_anon_huge_kb(addr) >= (long)(len >> 10) ?
+		       "PMD-mapped THP" : "PTE-mapped large folio";
+	return "small pages";
+}
+
+#define STACK_DEFAULT_LEN (16u << 10)
+
+/* The stack backing lives in this frame, so the region outlives setup. */
+static enum pf_result run_on_stack(size_t min_len, struct pf_ctx *ctx,
+				   pf_test_fn fn, struct pf_region *r)
+{
+	size_t len = min_len > STACK_DEFAULT_LEN ? min_len : STACK_DEFAULT_LEN;
+	char *raw = alloca(len + 512);
+
+	r->base = (char *)(((uintptr_t)raw + 511) & ~(uintptr_t)511);
+	r->len = len;
+	r->folio = pf_page_size();
+	enum pf_result res = r->backing->setup(r, len);
+
+	return res == PF_PASS ? fn(ctx) : res;
+}
+
+enum pf_result pf_backing_run(const struct pf_backing *b, size_t min_len,
+			      struct pf_ctx *ctx, pf_test_fn fn)
+{
+	struct pf_region r = { .backing = b };
+	enum pf_result res;
+
+	ctx->region = &r;
+	if (b->flags & PF_BK_STACK)
+		return run_on_stack(min_len, ctx, fn, &r);
+	res = b->setup(&r, min_len);
+	if (res == PF_PASS)
+		res = fn(ctx);
+	if (b->teardown)
+		b->teardown(&r);
+	ctx->region = NULL;
+	return res;
+}

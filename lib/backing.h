@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Backings: what the memory under test is. Each backing sets up a region,
+ * proves it got what it asked for (pagemap, kpageflags, smaps) or SKIPs,
+ * and tears it down. Adding a backing = one file + one row in backing.c.
+ */
+#ifndef PINFORK_BACKING_H
+#define PINFORK_BACKING_H
+
+#include <stddef.h>
+
+#include "pf_case.h"
+
+enum pf_backing_flag {
+	PF_BK_ANON	= 1u << 0,	/* private anonymous memory */
+	PF_BK_LARGE	= 1u << 1,	/* a large folio (THP or mTHP) */
+	PF_BK_PMD	= 1u << 2,	/* mapped by a PMD */
+	PF_BK_PAGE_ALIGNED = 1u << 3,	/* region starts on a page boundary */
+	PF_BK_MMAP	= 1u << 4,	/* a whole mapping of its own (mprotect/munmap ok) */
+	PF_BK_STACK	= 1u << 5,	/* lives in the case's stack frame */
+};
+
+struct pf_region {
+	char *base;		/* first byte of the memory under test */
+	size_t len;		/* bytes usable from base */
+	size_t folio;		/* size of the large folio, or the page size */
+	const struct pf_backing *backing;
+	char *map;		/* whole mapping, when the backing made one */
+	size_t map_len;
+	void *priv;
+};
+
+struct pf_backing {
+	const char *name;	/* appended to case names */
+	const char *summary;
+	unsigned flags;		/* enum pf_backing_flag */
+	unsigned needs;		/* enum pf_need */
+	/* Sets r->base/len (at least min_len) and verifies; PF_PASS or PF_SKIP. */
+	enum pf_result (*setup)(struct pf_region *r, size_t min_len);
+	void (*teardown)(struct pf_region *r);
+};
+
+extern const struct pf_backing *const pf_backings[];
+extern const size_t pf_backings_count;
+
+size_t pf_page_size(void);
+size_t pf_thp_size(void);
+
+/* Maps len bytes aligned to align (anonymous, private); NULL on failure. */
+char *pf_map_aligned(size_t len, size_t align, struct pf_region *r);
+void pf_unmap_region(struct pf_region *r);
+
+/*
+ * How [addr, addr+len) is mapped now, for diagnostics (policy, not
+ * correctness): "PMD-mapped THP", "PTE-mapped large folio", "small pages",
+ * "not present", or "unknown (no kpageflags)".
+ */
+const char *pf_mapping_state(const void *addr, size_t len);
+
+/* Sets up a region of backing b, runs fn on it, tears it down. */
+enum pf_result pf_backing_run(const struct pf_backing *b, size_t min_len,
+			      struct pf_ctx *ctx, pf_test_fn fn);
+
+/* Backing rows, one file each. */
+extern const struct pf_backing pf_backing_anon;
+extern const struct pf_backing pf_backing_thp_pmd;
+extern const struct pf_backing pf_backing_thp_pte;
+extern const struct pf_backing pf_backing_mthp_64k;
+extern const struct pf_backing pf_backing_heap_odd;
+extern const struct pf_backing pf_backing_stack;
+
+#endif

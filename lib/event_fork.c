@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fork events. Children created here leave with _exit(): exit() would
+ * run the case's atexit handlers (knob restore) in the wrong process.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "event.h"
+
+extern char **environ;
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void wait_for_release(int fd)
+{
+	char c;
+
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+int pf_fork_alive(struct pf_event_run *run, pf_child_fn fn, void *arg)
+{
+	int go[2];
+
+	if (pipe(go))
+		return -errno;
+	fflush(NULL);
+	run->child = fork();
+	if (run->child < 0)
+		return -errno;
+	if (run->child == 0) {
+		close(go[1]);
+		wait_for_release(go[0]);
+		_exit(fn ? fn(arg) : 0);
+	}
+	close(go[0]);
+	run->go_fd = go[1];
+	return 0;
+}
+
+static int fork_alive(struct pf_event_run *run)
+{
+	return pf_fork_alive(run, run->fn, run->arg);
+}
+
+static int fork_exit(struct pf_event_run *run)
+{
+	pid_t pid;
+
+	(void)run;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(0);
+	return reap(pid) == 0 ? 0 : -ECHILD;
+}
+
+static int fork_exec(struct pf_event_run *run)
+{
+	pid_t pid;
+
+	(void)run;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	return reap(pid) == 0 ? 0 : -ENOEXEC;
+}
+
+static int lib_system(struct pf_event_run *run)
+{
+	(void)run;
+	fflush(NULL);
+	return system("true") == 0 ? 0 : -ECHILD;
+}
+
+static int lib_popen(struct pf_event_run *run)
+{
+	FILE *f;
+	char buf[16];
+
+	(void)run;
+	fflush(NULL);
+	f = popen("echo pinfork", "r");
+	if (!f)
+		return -errno;
+	while (fgets(buf, sizeof(buf), f))
+		;
+	return pclose(f) == 0 ? 0 : -ECHILD;
+}
+
+static int lib_posix_spawn(struct pf_event_run *run)
+{
+	char *argv[] = { "true", NULL };
+	pid_t pid;
+	int err;
+
+	(void)run;
+	err = posix_spawnp(&pid, "true", NULL, NULL, argv, environ);
+	if (err)
+		return -err;
+	return reap(pid) == 0 ? 0 : -ECHILD;
+}
+
+static void *fork_in_thread(void *arg)
+{
+	int *rc = arg;
+
+	*rc = fork_exit(NULL);
+	return NULL;
+}
+
+static int thread_fork(struct pf_event_run *run)
+{
+	pthread_t t;
+	int rc = -EINVAL, err;
+
+	(void)run;
+	err = pthread_create(&t, NULL, fork_in_thread, &rc);
+	if (err)
+		return -err;
+	pthread_join(t, NULL);
+	return rc;
+}
+
+const struct pf_event pf_event_fork_alive = {
+	.name = "fork-alive",
+	.summary = "fork(), the child stays alive",
+	.flags = PF_EV_FORK | PF_EV_ALIVE,
+	.start = fork_alive,
+};
+
+static const struct pf_event fork_exit_event = {
+	.name = "fork-exit",
+	.summary = "fork(), the child exits at once",
+	.flags = PF_EV_FORK,
+	.start = fork_exit,
+};
+
+static const struct pf_event fork_exec_event = {
+	.name = "fork-exec",
+	.summary = "fork() then exec of /bin/true",
+	.flags = PF_EV_FORK,
+	.start = fork_exec,
+};
+
+static const struct pf_event system_event = {
+	.name = "system",
+	.summary = "a fork hidden in system()",
+	.flags = PF_EV_FORK | PF_EV_HIDDEN,
+	.start = lib_system,
+};
+
+static const struct pf_event popen_event = {
+	.name = "popen",
+	.summary = "a fork hidden in popen()",
+	.flags = PF_EV_FORK | PF_EV_HIDDEN,
+	.start = lib_popen,
+};
+
+static const struct pf_event posix_spawn_event = {
+	.name = "posix-spawn",
+	.summary = "a child started with posix_spawn()",
+	.flags = PF_EV_FORK | PF_EV_HIDDEN,
+	.start = lib_posix_spawn,
+};
+
+static const struct pf_event thread_fork_event = {
+	.name = "thread-fork",
+	.summary = "fork() from another thread of the process",
+	.flags = PF_EV_FORK,
+	.start = thread_fork,
+};
+
+const struct pf_event *const pf_events[] = {
+	&pf_event_fork_alive,
+	&fork_exit_event,
+	&fork_exec_event,
+	&system_event,
+	&popen_event,
+	&posix_spawn_event,
+	&thread_fork_event,
+};
+const size_t pf_events_count = sizeof(pf_events) / sizeof(pf_events[0]);
+
+int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
+		   pf_child_fn fn, void *arg)
+{
+	memset(run, 0, sizeof(*run));
+	run->ev = ev;
+	run->go_fd = -1;
+	run->fn = fn;
+	run->arg = arg;
+	return ev->start(run);
+}
+
+int pf_event_finish(struct pf_event_run *run)
+{
+	if (run->child <= 0)
+		return 0;
+	close(run->go_fd);
+	run->go_fd = -1;
+	return reap(run->child);
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The _require_* gates: can a case with these needs run here at all? */
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "knob.h"
+#include "odirect.h"
+#include "pagemap.h"
+#include "runner.h"
+#include "thp.h"
+#include "uring.h"
+
+static int need_thp(char *why, size_t size)
+{
+	char v[64];
+
+	if (knob_read(PF_THP_SYSFS "/enabled", v, sizeof(v))) {
+		snprintf(why, size, "kernel without THP (%s/enabled missing)", PF_THP_SYSFS);
+		return -1;
+	}
+	if (!strcmp(v, "never") && geteuid()) {
+		snprintf(why, size, "THP is disabled and enabling it needs root");
+		return -1;
+	}
+	return 0;
+}
+
+static int need_uring(char *why, size_t size)
+{
+	struct pf_uring u;
+	int err = pf_uring_init(&u);
+
+	if (err) {
+		snprintf(why, size, "io_uring unavailable: %s (io_uring_disabled sysctl, seccomp or CONFIG_IO_URING=n)",
+			 strerror(-err));
+		return -1;
+	}
+	pf_uring_exit(&u);
+	return 0;
+}
+
+static int need_odirect(char *why, size_t size)
+{
+	struct pf_scratch s;
+	char reason[256];
+
+	if (pf_scratch_open(&s, 1 << 20, reason, sizeof(reason))) {
+		snprintf(why, size, "no O_DIRECT scratch file (set PINFORK_SCRATCH): %s",
+			 reason);
+		return -1;
+	}
+	pf_scratch_close(&s);
+	return 0;
+}
+
+static int need_file(const char *path, const char *what, char *why, size_t size)
+{
+	if (!access(path, F_OK))
+		return 0;
+	snprintf(why, size, "%s (%s missing)", what, path);
+	return -1;
+}
+
+static int need_swap(char *why, size_t size)
+{
+	FILE *f = fopen("/proc/swaps", "re");
+	char line[256];
+	int lines = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		lines++;
+	if (f)
+		fclose(f);
+	if (lines > 1)
+		return 0;
+	snprintf(why, size, "no active swap");
+	return -1;
+}
+
+int pf_needs_check(unsigned needs, char *why, size_t size)
+{
+	if ((needs & PF_NEED_ROOT) && geteuid()) {
+		snprintf(why, size, "needs root");
+		return -1;
+	}
+	if ((needs & PF_NEED_KPAGEFLAGS) && !pf_kpageflags_readable()) {
+		snprintf(why, size, "needs /proc/kpageflags and pagemap PFNs (root, CONFIG_PROC_PAGE_MONITOR)");
+		return -1;
+	}
+	if ((needs & PF_NEED_THP) && need_thp(why, size))
+		return -1;
+	if ((needs & PF_NEED_URING) && need_uring(why, size))
+		return -1;
+	if ((needs & PF_NEED_ODIRECT) && need_odirect(why, size))
+		return -1;
+	if ((needs & PF_NEED_SWAP) && need_swap(why, size))
+		return -1;
+	if ((needs & PF_NEED_KSM) &&
+	    need_file("/sys/kernel/mm/ksm/run", "kernel without KSM", why, size))
+		return -1;
+	if ((needs & PF_NEED_HUGETLB) &&
+	    need_file("/sys/kernel/mm/hugepages", "kernel without hugetlbfs", why, size))
+		return -1;
+	if ((needs & PF_NEED_UFFD) &&
+	    syscall(__NR_userfaultfd, 0) < 0 &&
+	    need_file("/dev/userfaultfd", "userfaultfd unavailable", why, size))
+		return -1;
+	if (needs & PF_NEED_RDMA) {
+		snprintf(why, size, "no RDMA device");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the kernel says backs an address: pagemap, kpageflags, smaps. */
+#ifndef PINFORK_PAGEMAP_H
+#define PINFORK_PAGEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PM_PRESENT	(1ull << 63)
+#define PM_SWAP		(1ull << 62)
+#define PM_FILE		(1ull << 61)
+#define PM_EXCLUSIVE	(1ull << 56)
+#define PM_SOFT_DIRTY	(1ull << 55)
+#define PM_PFN_MASK	((1ull << 55) - 1)
+
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_THP			22
+
+/* The pagemap entry of addr, or 0 when it cannot be read. */
+uint64_t pf_pagemap(const void *addr);
+/* The PFN behind addr, or 0 when absent or hidden (not root). */
+uint64_t pf_pfn(const void *addr);
+/* kpageflags of pfn; -1 (all bits) when unreadable. */
+uint64_t pf_kpageflags(uint64_t pfn);
+int pf_kpageflags_readable(void);
+
+/* 1 when every page of [addr, addr+len) is present. */
+int pf_range_present(const void *addr, size_t len);
+/* 1 when addr..addr+len is one large folio: head, tails, contiguous PFNs. */
+int pf_is_large_folio(const void *addr, size_t len);
+/* AnonHugePages (kB) of the mapping that holds addr, -1 when not found. */
+long pf_smaps_anon_huge_kb(const void *addr);
+/* 1 when the PMD-sized range at addr is mapped by one PMD THP. */
+int pf_is_pmd_thp(const void *addr, size_t thp_size);
+
+#endif

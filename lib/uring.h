@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* io_uring through liburing: a ring with one registered (pinned) buffer. */
+#ifndef PINFORK_URING_H
+#define PINFORK_URING_H
+
+#include <liburing.h>
+#include <stddef.h>
+
+struct pf_uring {
+	struct io_uring ring;
+	int ready;
+	int registered;
+};
+
+/* 0 or -errno. */
+int pf_uring_init(struct pf_uring *u);
+/* Registers [buf, buf+len) as fixed buffer 0: a long-term FOLL_PIN. */
+int pf_uring_register(struct pf_uring *u, void *buf, size_t len);
+void pf_uring_exit(struct pf_uring *u);
+
+/*
+ * READ_FIXED / WRITE_FIXED of len bytes at buf (inside fixed buffer 0) from
+ * or to fd at off; waits at most 10 s. Bytes moved, or -errno.
+ */
+int pf_uring_read_fixed(struct pf_uring *u, int fd, void *buf, size_t len,
+			size_t off);
+int pf_uring_write_fixed(struct pf_uring *u, int fd, const void *buf,
+			 size_t len, size_t off);
+
+#endif
