@@ -1,0 +1,496 @@
+#!/bin/bash
+# pinfork VM mode: boot a candidate kernel under qemu with this machine's root
+# filesystem (read-only 9p + tmpfs overlay in the guest) and run one command in
+# it as root, streaming its output and returning its exit status.
+#
+#   vm/boot.sh --kernel K [--modules DIR] [--timeout S] [--boot-timeout S]
+#              [--mem MB] [--hugepages N] [--accel auto|kvm|tcg] [--verbose]
+#              [--share HOSTDIR]... -- CMD [ARGS...]
+#
+# K: a bzImage/vmlinuz, a Debian linux-image .deb, or "debian" (this machine's
+# Debian release's current linux-image-amd64, fetched with apt-get download).
+# Exit status: CMD's, or 125 when the VM itself failed ("# vm: error: ...").
+set -euo pipefail
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+REPO_DIR=$(dirname "$VM_DIR")
+CACHE_DIR=${XDG_CACHE_HOME:-/var/cache}/pinfork
+SCRATCH_MNT=/mnt/pinfork-scratch
+SCRATCH_SERIAL=pinfork-scratch
+SWAP_SERIAL=pinfork-swap
+SCRATCH_SIZE=1G
+SWAP_SIZE=512M
+# Modules the guest init needs before it can reach the root filesystem. ext4
+# asks the crypto API for crc32c, which the initramfs cannot modprobe: preload.
+BOOT_MODULES=(virtio_pci virtio_blk virtio_net 9pnet_virtio 9p overlay
+	crc32c_generic crc32c_intel ext4)
+
+kernel='' moddir='' timeout=1800 boot_timeout=120 mem=3072 hugepages=32
+accel=${PINFORK_VM_ACCEL:-auto} verbose=0
+shares=()
+
+say() { printf '# vm: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 125; }
+
+usage() {
+	sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	exit 125
+}
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--kernel) kernel=${2:?}; shift ;;
+		--modules) moddir=${2:?}; shift ;;
+		--timeout) timeout=${2:?}; shift ;;
+		--boot-timeout) boot_timeout=${2:?}; shift ;;
+		--mem) mem=${2:?}; shift ;;
+		--hugepages) hugepages=${2:?}; shift ;;
+		--share) shares+=("${2:?}"); shift ;;
+		--accel) accel=${2:?}; shift ;;
+		--verbose|-v) verbose=1 ;;
+		-h|--help) usage ;;
+		--) shift; break ;;
+		*) say "unknown argument: $1"; usage ;;
+		esac
+		shift
+	done
+	[ -n "$kernel" ] || { say "--kernel is required"; usage; }
+	[ $# -gt 0 ] || { say "no command given after --"; usage; }
+	cmd=("$@")
+	local n
+	for n in "$timeout" "$boot_timeout" "$mem" "$hugepages"; do
+		[[ $n =~ ^[0-9]+$ ]] || die "not a number: $n"
+	done
+	[ "$mem" -ge 512 ] || die "--mem must be at least 512 (MB)"
+	case "$accel" in auto|kvm|tcg) ;; *) die "--accel must be auto, kvm or tcg" ;; esac
+}
+
+# ---------------------------------------------------------------- kernels
+
+# The version string a bzImage carries (boot protocol: kernel_version field).
+bzimage_version() {
+	local img=$1 magic off
+	magic=$(dd if="$img" bs=1 skip=514 count=4 status=none 2>/dev/null || true)
+	[ "$magic" = HdrS ] || return 1
+	off=$(od -An -tu2 -j526 -N2 "$img" | tr -d ' ')
+	[ "$off" -gt 0 ] || return 1
+	dd if="$img" bs=1 skip=$((off + 512)) count=128 status=none |
+		tr '\0' '\n' | head -n1 | cut -d' ' -f1
+}
+
+# Extract a kernel .deb into the cache (once) and generate its modules.dep.
+# Prints the extraction directory.
+unpack_deb() {
+	local deb=$1 key=$2 dir tmp
+	dir=$CACHE_DIR/kernels/$key
+	if [ ! -d "$dir" ]; then
+		tmp=$(mktemp -d "$CACHE_DIR/kernels/.unpack.XXXXXX")
+		dpkg-deb -x "$deb" "$tmp" || { rm -rf "$tmp"; die "cannot unpack $deb"; }
+		local v
+		for v in "$tmp"/lib/modules/*/; do
+			[ -d "$v" ] && depmod -b "$tmp" "$(basename "$v")"
+		done
+		mv "$tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
+# "debian": the package linux-image-amd64 currently points to.
+fetch_debian_kernel() {
+	local pkg ver dir tmp deb
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }') || true
+	if [ -n "$pkg" ]; then
+		ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
+		dir=$CACHE_DIR/kernels/${pkg}_$ver
+		if [ ! -d "$dir" ]; then
+			say "fetching $pkg $ver"
+			tmp=$(mktemp -d "$CACHE_DIR/kernels/.fetch.XXXXXX")
+			# _apt cannot write into a root-only temp dir; fine, it warns.
+			(cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>"$tmp/apt.err") ||
+				{ cat "$tmp/apt.err" >&2; rm -rf "$tmp"; die "apt-get download $pkg failed"; }
+			deb=$(echo "$tmp"/*.deb)
+			unpack_deb "$deb" "${pkg}_$ver" >/dev/null
+			rm -rf "$tmp"
+		fi
+	else
+		# Offline or no apt lists: the newest one already cached will do.
+		dir=$(find "$CACHE_DIR/kernels" -maxdepth 1 -name 'linux-image-*-amd64_*' |
+			sort -V | tail -n1)
+		[ -n "$dir" ] || die "cannot resolve linux-image-amd64 (try apt-get update)"
+	fi
+	echo "$dir"
+}
+
+# Sets kimg, kver, moddir, kname from $kernel/$moddir.
+resolve_kernel() {
+	mkdir -p "$CACHE_DIR/kernels" || die "cannot create $CACHE_DIR/kernels"
+	local dir=
+	exec {lockfd}>"$CACHE_DIR/kernels/.lock"
+	flock "$lockfd"
+	case "$kernel" in
+	debian)
+		dir=$(fetch_debian_kernel)
+		kname="debian $(basename "$dir")"
+		;;
+	*.deb)
+		[ -f "$kernel" ] || die "no such file: $kernel"
+		local sum
+		sum=$(sha256sum "$kernel" | cut -c1-12)
+		dir=$(unpack_deb "$kernel" "$(basename "$kernel" .deb)-$sum")
+		kname=$(basename "$kernel")
+		;;
+	*)
+		[ -f "$kernel" ] || die "no such kernel image: $kernel"
+		kimg=$(realpath "$kernel")
+		kname=$kernel
+		;;
+	esac
+	if [ -n "$dir" ]; then
+		kimg=$(find "$dir/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n1)
+		[ -n "$kimg" ] || die "no vmlinuz in $dir/boot"
+	fi
+	kver=$(bzimage_version "$kimg") || die "$kimg is not a bzImage"
+	if [ -n "$moddir" ]; then
+		[ -d "$moddir" ] || die "no such modules folder: $moddir"
+	else
+		local c
+		for c in "$dir/lib/modules/$kver" "$(dirname "$kimg")/../lib/modules/$kver" \
+			"$(dirname "$kimg")/lib/modules/$kver" "/lib/modules/$kver"; do
+			[ -n "$c" ] && [ -d "$c" ] && { moddir=$c; break; }
+		done
+	fi
+	[ -n "$moddir" ] && moddir=$(realpath "$moddir")
+	if [ -n "$moddir" ] && [ ! -f "$moddir/modules.dep" ]; then
+		moddir=$(depmod_shadow "$moddir")
+	fi
+	flock -u "$lockfd"
+}
+
+# A modules folder without modules.dep (not made by modules_install): build a
+# symlink copy in the cache and run depmod there, leaving the original alone.
+depmod_shadow() {
+	local src=$1 key dir tmp
+	key=$(printf '%s' "$src" | sha256sum | cut -c1-12)
+	dir=$CACHE_DIR/kernels/modules-$key
+	if [ ! -f "$dir/lib/modules/$kver/modules.dep" ]; then
+		rm -rf "$dir"
+		tmp=$dir/lib/modules/$kver
+		mkdir -p "$tmp"
+		cp -rs "$src/." "$tmp/"
+		depmod -b "$dir" "$kver" || die "depmod failed for $src"
+	fi
+	echo "$dir/lib/modules/$kver"
+}
+
+# ---------------------------------------------------------------- initramfs
+
+# Prints the boot modules and their dependencies, dependencies first, as
+# "name path" lines. Modules the kernel lacks are left out: built in, or
+# really missing, in which case the guest init reports what then fails.
+module_closure() {
+	local -A path=() seen=()
+	local f n
+	while IFS= read -r f; do
+		n=${f##*/}
+		n=${n%%.ko*}
+		n=${n//-/_}
+		path[$n]=$f
+	done < <(find -L "$moddir" -name '*.ko*' -type f)
+	visit() {
+		local m=$1 d deps
+		[ -n "${seen[$m]:-}" ] && return 0
+		seen[$m]=1
+		[ -n "${path[$m]:-}" ] || return 0
+		deps=$(modinfo -F depends "${path[$m]}" 2>/dev/null || true)
+		for d in ${deps//,/ }; do
+			visit "${d//-/_}"
+		done
+		echo "$m ${path[$m]}"
+	}
+	local m
+	for m in "${BOOT_MODULES[@]}"; do
+		visit "$m"
+	done
+}
+
+# Builds (or reuses) the initramfs for this kernel; sets $initrd.
+build_initramfs() {
+	local bb key list
+	bb=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+	if ldd "$bb" >/dev/null 2>&1; then
+		die "$bb is dynamically linked (apt-get install busybox-static)"
+	fi
+	list=
+	[ -n "$moddir" ] && list=$(module_closure)
+	key=$( { echo "$list"; sha256sum "$bb" "$VM_DIR/guest-init.sh" "$VM_DIR/guest-stage2.sh"
+		[ -n "$list" ] && awk '{print $2}' <<<"$list" | xargs stat -L -c '%n %s %Y'; } |
+		sha256sum | cut -c1-16)
+	initrd=$CACHE_DIR/initramfs/$key.cpio.gz
+	[ -f "$initrd" ] && return 0
+	mkdir -p "$CACHE_DIR/initramfs"
+	local root=$work/initramfs name f
+	mkdir -p "$root/bin" "$root/modules"
+	cp "$bb" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	install -m 0755 "$VM_DIR/guest-init.sh" "$root/init"
+	install -m 0755 "$VM_DIR/guest-stage2.sh" "$root/stage2.sh"
+	if [ -n "$list" ]; then
+		while read -r name f; do
+			# busybox insmod cannot read compressed modules: unpack here.
+			case "$f" in
+			*.ko.xz) xz -dc "$f" ;;
+			*.ko.zst) zstd -qdc "$f" ;;
+			*.ko.gz) gzip -dc "$f" ;;
+			*) cat "$f" ;;
+			esac > "$root/modules/$name.ko"
+			echo "$name.ko" >> "$root/modules.order"
+		done <<<"$list"
+	fi
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0 | gzip -1) > "$initrd.tmp.$$"
+	mv "$initrd.tmp.$$" "$initrd"
+	rm -rf "$root"
+}
+
+# ---------------------------------------------------------------- accel
+
+# /dev/kvm can be present yet unusable (a nested host that only runs PVM
+# guests hangs real ones). Boot the kernel without a root fs under KVM: a
+# working KVM reaches the "cannot mount root" panic in a few seconds. The
+# verdict is cached for this host boot.
+kvm_works() {
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	local id verdict f
+	id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo none)
+	f=$CACHE_DIR/kvm-probe.$id
+	if [ -f "$f" ]; then
+		verdict=$(cat "$f")
+	else
+		verdict=bad
+		if timeout -k 1 15 qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 256 \
+			-nodefaults -display none -no-reboot -serial stdio \
+			-kernel "$kimg" -append "console=ttyS0 panic=-1 loglevel=4" \
+			</dev/null 2>/dev/null | grep -q -m1 -e 'Kernel panic' -e 'Unable to mount root'; then
+			verdict=ok
+		fi
+		rm -f "$CACHE_DIR"/kvm-probe.*
+		echo "$verdict" > "$f"
+		[ "$verdict" = ok ] || say "kvm does not boot a guest here; using tcg"
+	fi
+	[ "$verdict" = ok ]
+}
+
+choose_accel() {
+	case "$accel" in
+	tcg) ;;
+	kvm) kvm_works || die "--accel kvm: kvm is not usable here" ;;
+	auto) if kvm_works; then accel=kvm; else accel=tcg; fi ;;
+	esac
+}
+
+# ---------------------------------------------------------------- run
+
+work=''
+qpid=''
+# shellcheck disable=SC2317 # invoked from traps
+cleanup() {
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null || true
+		sleep 0.5
+		kill -KILL "$qpid" 2>/dev/null || true
+	fi
+	[ -n "$work" ] && rm -rf "$work"
+	return 0
+}
+# shellcheck disable=SC2317
+on_signal() { say "interrupted"; cleanup; trap - EXIT; exit "$1"; }
+
+prepare_run() {
+	mkdir -p "$work/ctl" "$work/disks"
+	truncate -s "$SCRATCH_SIZE" "$work/disks/scratch.img"
+	mkfs.ext4 -q -F -E lazy_itable_init=1,lazy_journal_init=1 -L pinfork-scratch \
+		"$work/disks/scratch.img" || die "mkfs.ext4 failed"
+	truncate -s "$SWAP_SIZE" "$work/disks/swap.img"
+	chmod 0600 "$work/disks/swap.img"
+	# To the guest this is a block device: holes do not matter.
+	mkswap "$work/disks/swap.img" >/dev/null 2>&1 || die "mkswap failed"
+
+	local conf=$work/ctl/vm.conf s i=0
+	: > "$conf"
+	qshare=()
+	local all=("$REPO_DIR")
+	for s in "${shares[@]}"; do
+		[ -d "$s" ] || die "--share: no such folder: $s"
+		all+=("$(realpath "$s")")
+	done
+	for s in "${all[@]}"; do
+		qshare+=(-fsdev "local,id=fs$i,path=$s,security_model=none,multidevs=remap"
+			-device "virtio-9p-pci,fsdev=fs$i,mount_tag=pfshare$i")
+		echo "share pfshare$i $s" >> "$conf"
+		i=$((i + 1))
+	done
+	echo "scratch $SCRATCH_SERIAL $SCRATCH_MNT" >> "$conf"
+	echo "swap $SWAP_SERIAL" >> "$conf"
+	[ -n "$moddir" ] && echo "modules $kver $moddir" >> "$conf"
+
+	# The command, run by the guest's bash in the host's cwd.
+	local v
+	{
+		echo "cd -- $(printf '%q' "$(pwd -P)") || exit 125"
+		echo "export HOME=/root USER=root LOGNAME=root SHELL=/bin/bash"
+		echo "export PINFORK_VM=1 PINFORK_SCRATCH=$SCRATCH_MNT"
+		for v in TERM LANG LC_ALL TZ $(compgen -e | grep '^PINFORK_' || true); do
+			case "$v" in PINFORK_VM|PINFORK_SCRATCH|PINFORK_VM_ACCEL) continue ;; esac
+			[ -n "${!v+x}" ] && echo "export $v=$(printf '%q' "${!v}")"
+		done
+		printf 'exec'
+		printf ' %q' "${cmd[@]}"
+		printf '\n'
+	} > "$work/ctl/cmd.sh"
+}
+
+qemu_args() {
+	local half=$((mem / 2)) cpu=max
+	[ "$accel" = kvm ] && cpu=host
+	local append="console=ttyS0 rdinit=/init panic=-1 mitigations=off"
+	append+=" hugepages=$hugepages 8250.nr_uarts=1 i8042.noaux i8042.nopnp"
+	append+=" tsc=reliable no_timer_check"
+	if [ "$verbose" = 1 ]; then append+=" loglevel=7"; else append+=" quiet loglevel=3"; fi
+	# shellcheck disable=SC2054 # commas are qemu's, not array separators
+	qargs=(-accel "$accel" -cpu "$cpu" -smp 2 -m "$mem"
+		-object "memory-backend-ram,id=m0,size=${half}M"
+		-object "memory-backend-ram,id=m1,size=$((mem - half))M"
+		-numa node,nodeid=0,cpus=0,memdev=m0
+		-numa node,nodeid=1,cpus=1,memdev=m1
+		-nodefaults -no-user-config -display none -no-reboot
+		-chardev stdio,id=con,signal=off -serial chardev:con
+		-kernel "$kimg" -initrd "$initrd" -append "$append"
+		-fsdev "local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=fsroot,mount_tag=pfroot
+		-fsdev "local,id=fsctl,path=$work/ctl,security_model=none"
+		-device virtio-9p-pci,fsdev=fsctl,mount_tag=pfctl
+		"${qshare[@]}"
+		-drive "if=none,id=scratch,file=$work/disks/scratch.img,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=scratch,serial=$SCRATCH_SERIAL"
+		-drive "if=none,id=swap,file=$work/disks/swap.img,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=swap,serial=$SWAP_SERIAL"
+		-netdev user,id=n0,restrict=on
+		-device virtio-net-pci,netdev=n0,romfile=)
+}
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+fmt_s() { printf '%d.%d' $(($1 / 1000000)) $(($1 % 1000000 / 100000)); }
+
+# Streams the console: boot noise is kept in a log (shown on failure or with
+# --verbose), the guest's output after the ready marker goes to stdout.
+run_vm() {
+	local fifo=$work/console line part='' ready=0 exit_marker='' guest_err='' rc why=''
+	mkfifo "$fifo"
+	say "booting $kname ($accel)"
+	local t0 t_ready now
+	t0=$(now_us)
+	qemu-system-x86_64 "${qargs[@]}" </dev/null >"$fifo" 2>"$work/qemu.err" &
+	qpid=$!
+	local fd
+	exec {fd}<"$fifo"
+	: > "$work/boot.log"
+	while :; do
+		if IFS= read -r -t 1 -u "$fd" line; then
+			line=$part$line
+			part=
+			line=${line%$'\r'}
+			case "$line" in
+			*'<<pinfork-vm-ready>>'*)
+				ready=1
+				t_ready=$(($(now_us) - t0))
+				say "guest ready after $(fmt_s "$t_ready")s"
+				continue ;;
+			*'<<pinfork-vm-exit:'*'>>')
+				exit_marker=${line##*<<pinfork-vm-exit:}
+				exit_marker=${exit_marker%>>}
+				line=${line%<<pinfork-vm-exit:*}
+				[ -n "$line" ] && printf '%s\n' "$line"
+				ready=2	# what follows is the guest powering off
+				continue ;;
+			*'<<pinfork-vm-error:'*'>>')
+				guest_err=${line##*<<pinfork-vm-error:}
+				guest_err=${guest_err%>>}
+				continue ;;
+			esac
+			if [ "$ready" = 1 ]; then
+				printf '%s\n' "$line"
+			else
+				printf '%s\n' "$line" >> "$work/boot.log"
+				[ "$verbose" = 1 ] && printf '%s\n' "$line" >&2
+			fi
+		else
+			rc=$?
+			part+=$line
+			[ "$rc" -gt 128 ] || break	# EOF: qemu is gone
+			now=$(($(now_us) - t0))
+			if [ "$ready" = 0 ] && [ "$now" -gt $((boot_timeout * 1000000)) ]; then
+				why="guest did not start the command within $boot_timeout s"
+			elif [ "$now" -gt $((timeout * 1000000)) ]; then
+				why="run exceeded --timeout $timeout s"
+			fi
+			if [ -n "$why" ]; then
+				cleanup_qemu
+				break
+			fi
+		fi
+	done
+	if [ -n "$part" ]; then
+		if [ "$ready" = 1 ]; then printf '%s\n' "$part"; else echo "$part" >> "$work/boot.log"; fi
+	fi
+	exec {fd}<&-
+	local qrc=0
+	wait "$qpid" || qrc=$?
+	qpid=
+	if [ -f "$work/ctl/exit-status" ] && [ -z "$why" ]; then
+		return "$(cat "$work/ctl/exit-status")"
+	fi
+	[ -n "$exit_marker" ] && [ -z "$why" ] && return "$exit_marker"
+	if [ -z "$why" ]; then
+		if [ -n "$guest_err" ]; then why="guest init: $guest_err"
+		elif [ "$ready" = 1 ]; then why="guest stopped without reporting an exit status (qemu status $qrc)"
+		else why="qemu exited during boot (status $qrc)"
+		fi
+	fi
+	if [ "$ready" = 0 ]; then
+		tail -n 25 "$work/boot.log" | sed 's/^/# vm: console: /' >&2
+		sed 's/^/# vm: qemu: /' "$work/qemu.err" | tail -n 10 >&2
+	fi
+	die "$why"
+}
+
+cleanup_qemu() {
+	kill -TERM "$qpid" 2>/dev/null || true
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$qpid" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	kill -KILL "$qpid" 2>/dev/null || true
+}
+
+main() {
+	parse_args "$@"
+	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
+	trap cleanup EXIT
+	trap 'on_signal 130' INT
+	trap 'on_signal 143' TERM
+	trap 'on_signal 129' HUP
+	resolve_kernel
+	choose_accel
+	work=$(mktemp -d "${TMPDIR:-/tmp}/pinfork-vm.XXXXXX")
+	build_initramfs
+	prepare_run
+	qemu_args
+	local rc=0
+	run_vm || rc=$?
+	exit "$rc"
+}
+
+main "$@"
