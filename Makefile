@@ -16,7 +16,8 @@ TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 CHECK_SRCS := $(wildcard check/*.c)
 CHECKS    := $(CHECK_SRCS:check/%.c=$(BUILD)/check/%)
 
-.PHONY: all check install clean tests checks
+.PHONY: all check install clean tests
+.SECONDARY:
 
 all: $(TESTS) $(CHECKS) $(BUILD)/pinfork-restore
 

@@ -6,69 +6,34 @@
  * read must land in the parent's view, an O_DIRECT write must send what the
  * parent's CPU wrote last, and the child keeps its pre-fork copy.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "backing.h"
 #include "event.h"
 #include "odirect.h"
+#include "oracle.h"
 #include "pattern.h"
 
 enum { SEED_BEFORE = 21, SEED_DEVICE = 22, SEED_PARENT = 23 };
 
-static int child_sees_before(void *arg)
+/* The parent rewrites half, then both directions through O_DIRECT. */
+static enum pf_result coherent(struct pf_scratch *s, struct pf_region *r)
 {
-	struct pf_region *r = arg;
-	struct pf_mismatch m;
+	enum pf_result res = pf_dio_read_reaches(s, r->base, r->base, r->len,
+						 SEED_DEVICE);
 
-	if (!pf_pattern_check(r->base, r->len, SEED_BEFORE, &m))
-		return 0;
-	pf_mismatch_diag("child's copy changed after fork", &m);
-	return 1;
-}
-
-/* device -> CPU: an O_DIRECT read after the event reaches the parent. */
-static enum pf_result read_reaches_parent(struct pf_scratch *s,
-					  struct pf_region *r)
-{
-	struct pf_mismatch m;
-	int err;
-
-	if (pf_scratch_fill(s, 0, r->len, SEED_DEVICE))
-		return pf_error("cannot write the scratch file");
-	err = pf_dio_read(s, r->base, r->len, 0);
-	if (err)
-		return pf_error("O_DIRECT read: %s", strerror(-err));
-	if (!pf_pattern_check(r->base, r->len, SEED_DEVICE, &m))
-		return PF_PASS;
-	pf_mismatch_diag("O_DIRECT read did not reach the parent's mapping", &m);
-	return pf_fail("O_DIRECT read data lost after fork");
-}
-
-/* CPU -> device: the parent rewrites half; an O_DIRECT write sends it all. */
-static enum pf_result write_sends_parent(struct pf_scratch *s,
-					 struct pf_region *r)
-{
-	struct pf_mismatch m;
-	int err;
-
+	if (res != PF_PASS)
+		return res;
 	pf_pattern_fill(r->base + r->len / 2, r->len / 2, SEED_PARENT);
-	err = pf_dio_write(s, r->base, r->len, 0);
-	if (err)
-		return pf_error("O_DIRECT write: %s", strerror(-err));
-	switch (pf_scratch_compare(s, 0, r->len, r->base, &m)) {
-	case 0:
-		return PF_PASS;
-	case -1:
-		pf_mismatch_diag("O_DIRECT write sent other data than the parent's CPU wrote", &m);
-		return pf_fail("O_DIRECT write sent stale data after fork");
-	default:
-		return pf_error("cannot read the scratch file back");
-	}
+	return pf_dio_write_sends(s, r->base, r->base, r->len);
 }
 
 static enum pf_result odirect_around_event(struct pf_ctx *ctx)
 {
 	struct pf_region *r = ctx->region;
+	struct pf_child_view view;
+	enum pf_result child;
 	struct pf_event_run ev;
 	struct pf_scratch s;
 	enum pf_result res;
@@ -82,16 +47,16 @@ static enum pf_result odirect_around_event(struct pf_ctx *ctx)
 		return pf_skip("O_DIRECT here needs %zu-byte aligned buffers", s.mem_align);
 	}
 	pf_pattern_fill(r->base, r->len, SEED_BEFORE);
-	err = pf_event_start(&ev, ctx->event, child_sees_before, r);
+	view = (struct pf_child_view){ r->base, r->len, SEED_BEFORE };
+	err = pf_event_start(&ev, ctx->event, pf_child_keeps, &view);
 	if (err) {
 		pf_scratch_close(&s);
 		return pf_error("%s: %s", ctx->event->name, strerror(-err));
 	}
-	res = read_reaches_parent(&s, r);
+	res = coherent(&s, r);
+	child = pf_isolation_verdict(pf_event_finish(&ev));
 	if (res == PF_PASS)
-		res = write_sends_parent(&s, r);
-	if (pf_event_finish(&ev) && res == PF_PASS)
-		res = pf_fail("the child's memory changed: isolation broken");
+		res = child;
 	pf_scratch_close(&s);
 	return res;
 }

@@ -12,6 +12,7 @@
 #include "backing.h"
 #include "event.h"
 #include "odirect.h"
+#include "oracle.h"
 #include "pattern.h"
 #include "uring.h"
 
@@ -23,11 +24,24 @@ struct fixture {
 	struct pf_uring u;
 };
 
+/* Both directions through the pin, as the CPU sees the buffer. */
+static enum pf_result coherent(struct fixture *f, uint32_t cpu_seed)
+{
+	enum pf_result res = pf_fixed_sends(&f->u, &f->s, f->r->base, f->r->len,
+					    cpu_seed);
+
+	if (res != PF_PASS)
+		return res;
+	return pf_fixed_brings(&f->u, &f->s, f->r->base, f->r->base, f->r->len,
+			       SEED_DEVICE);
+}
+
 static enum pf_result setup(struct fixture *f, struct pf_ctx *ctx)
 {
 	char why[256];
 	int err;
 
+	memset(f, 0, sizeof(*f));
 	f->r = ctx->region;
 	if (pf_scratch_open(&f->s, f->r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
@@ -47,65 +61,10 @@ static void teardown(struct fixture *f)
 	pf_scratch_close(&f->s);
 }
 
-/* The child's view must still be the pre-fork data. */
-static int child_sees_before(void *arg)
-{
-	struct pf_region *r = arg;
-	struct pf_mismatch m;
-
-	if (!pf_pattern_check(r->base, r->len, SEED_BEFORE, &m))
-		return 0;
-	pf_mismatch_diag("child's copy changed after fork", &m);
-	return 1;
-}
-
-/* CPU -> device: WRITE_FIXED must send what the CPU wrote last. */
-static enum pf_result cpu_to_device(struct fixture *f, uint32_t seed)
-{
-	struct pf_mismatch m;
-	int n = pf_uring_write_fixed(&f->u, f->s.dio_fd, f->r->base, f->r->len, 0);
-
-	if (n != (int)f->r->len)
-		return pf_error("WRITE_FIXED: %s", n < 0 ? strerror(-n) : "short write");
-	switch (pf_scratch_check(&f->s, 0, f->r->len, seed, &m)) {
-	case 0:
-		return PF_PASS;
-	case -1:
-		pf_mismatch_diag("WRITE_FIXED sent stale data (the pin no longer backs the CPU's mapping)", &m);
-		return pf_fail("fixed buffer lost the CPU's writes");
-	default:
-		return pf_error("cannot read the scratch file back");
-	}
-}
-
-/* device -> CPU: what READ_FIXED brings must be what the CPU then reads. */
-static enum pf_result device_to_cpu(struct fixture *f)
-{
-	struct pf_mismatch m;
-	int n;
-
-	if (pf_scratch_fill(&f->s, 0, f->r->len, SEED_DEVICE))
-		return pf_error("cannot write the scratch file");
-	n = pf_uring_read_fixed(&f->u, f->s.dio_fd, f->r->base, f->r->len, 0);
-	if (n != (int)f->r->len)
-		return pf_error("READ_FIXED: %s", n < 0 ? strerror(-n) : "short read");
-	if (!pf_pattern_check(f->r->base, f->r->len, SEED_DEVICE, &m))
-		return PF_PASS;
-	pf_mismatch_diag("READ_FIXED data did not reach the CPU's mapping", &m);
-	return pf_fail("fixed buffer lost the device's writes");
-}
-
-static enum pf_result finish_child(struct pf_event_run *ev, enum pf_result res)
-{
-	int child = pf_event_finish(ev);
-
-	if (child && res == PF_PASS)
-		return pf_fail("the child's memory changed: isolation broken");
-	return res;
-}
-
 static enum pf_result parent_writes(struct pf_ctx *ctx)
 {
+	struct pf_child_view view;
+	enum pf_result child;
 	struct pf_event_run ev;
 	struct fixture f;
 	enum pf_result res = setup(&f, ctx);
@@ -113,16 +72,17 @@ static enum pf_result parent_writes(struct pf_ctx *ctx)
 
 	if (res != PF_PASS)
 		goto out;
-	err = pf_event_start(&ev, ctx->event, child_sees_before, f.r);
+	view = (struct pf_child_view){ f.r->base, f.r->len, SEED_BEFORE };
+	err = pf_event_start(&ev, ctx->event, pf_child_keeps, &view);
 	if (err) {
 		res = pf_error("%s: %s", ctx->event->name, strerror(-err));
 		goto out;
 	}
 	pf_pattern_fill(f.r->base, f.r->len, SEED_PARENT);
-	res = cpu_to_device(&f, SEED_PARENT);
+	res = coherent(&f, SEED_PARENT);
+	child = pf_isolation_verdict(pf_event_finish(&ev));
 	if (res == PF_PASS)
-		res = device_to_cpu(&f);
-	res = finish_child(&ev, res);
+		res = child;
 out:
 	teardown(&f);
 	return res;
@@ -151,9 +111,7 @@ static enum pf_result child_writes_parent_keeps(struct pf_ctx *ctx)
 		goto out;
 	}
 	pf_event_finish(&ev);
-	res = cpu_to_device(&f, SEED_BEFORE);
-	if (res == PF_PASS)
-		res = device_to_cpu(&f);
+	res = coherent(&f, SEED_BEFORE);
 out:
 	teardown(&f);
 	return res;

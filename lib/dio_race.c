@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "dio_race.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "odirect.h"
+#include "pattern.h"
+
+#define RACE_BLOCKS 64
+#define SEED_BASE 1000
+
+struct race {
+	struct pf_scratch s;
+	char *page;
+	size_t half;
+	double deadline;
+	pf_disturb_fn disturb;
+	atomic_int stop;
+	long reads, disturbs;
+	long bad_read;		/* number of the first lost read, or -1 */
+	size_t bad_block;
+	struct pf_mismatch m;
+	int io_error;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void pf_disturb_fork_and_write(char *page, size_t half, long n)
+{
+	volatile char *other = page + half;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	other[n % half] = (char)n;
+}
+
+static int read_one(struct race *rc, size_t block)
+{
+	memset(rc->page, 0, rc->half);
+	if (pf_dio_read(&rc->s, rc->page, rc->half, block * rc->half)) {
+		rc->io_error = 1;
+		return -1;
+	}
+	if (!pf_pattern_check(rc->page, rc->half, SEED_BASE + block, &rc->m))
+		return 0;
+	rc->bad_read = rc->reads;
+	rc->bad_block = block;
+	return -1;
+}
+
+static void *reader(void *arg)
+{
+	struct race *rc = arg;
+
+	while (!atomic_load(&rc->stop) && now() < rc->deadline) {
+		if (read_one(rc, rc->reads % RACE_BLOCKS))
+			break;
+		rc->reads++;
+	}
+	atomic_store(&rc->stop, 1);
+	return NULL;
+}
+
+static void *disturber(void *arg)
+{
+	struct race *rc = arg;
+
+	while (!atomic_load(&rc->stop))
+		rc->disturb(rc->page, rc->half, rc->disturbs++);
+	return NULL;
+}
+
+static int prepare(struct race *rc, struct pf_region *r, char *why, size_t size)
+{
+	rc->page = r->base + (r->len / 2 & ~(pf_page_size() - 1));
+	rc->half = pf_page_size() / 2;
+	rc->bad_read = -1;
+	if (pf_scratch_open(&rc->s, RACE_BLOCKS * rc->half, why, size))
+		return -1;
+	if (rc->half % rc->s.mem_align) {
+		snprintf(why, size, "O_DIRECT needs %zu-byte alignment, more than half a page",
+			 rc->s.mem_align);
+		return -1;
+	}
+	for (size_t b = 0; b < RACE_BLOCKS; b++)
+		if (pf_scratch_fill(&rc->s, b * rc->half, rc->half, SEED_BASE + b)) {
+			snprintf(why, size, "cannot fill the scratch file");
+			return -1;
+		}
+	return 0;
+}
+
+static enum pf_result verdict(struct race *rc, double seconds)
+{
+	pf_diag("%ld O_DIRECT reads, %ld disturbances in %.1f s", rc->reads,
+		rc->disturbs, seconds);
+	if (rc->io_error)
+		return pf_error("O_DIRECT read failed");
+	if (rc->bad_read >= 0) {
+		pf_diag("read %ld (file block %zu) lost its data", rc->bad_read,
+			rc->bad_block);
+		pf_mismatch_diag("O_DIRECT read into half a page", &rc->m);
+		return pf_fail("O_DIRECT read data lost in the race");
+	}
+	if (!rc->reads || !rc->disturbs)
+		return pf_error("the race did not run (reads %ld, disturbances %ld)",
+				rc->reads, rc->disturbs);
+	return PF_PASS;
+}
+
+static enum pf_result race_threads(struct race *rc)
+{
+	pthread_t rt, dt;
+
+	if (pthread_create(&rt, NULL, reader, rc))
+		return pf_error("pthread_create failed");
+	if (pthread_create(&dt, NULL, disturber, rc)) {
+		atomic_store(&rc->stop, 1);
+		pthread_join(rt, NULL);
+		return pf_error("pthread_create failed");
+	}
+	pthread_join(rt, NULL);
+	pthread_join(dt, NULL);
+	return PF_PASS;
+}
+
+enum pf_result pf_dio_race_run(struct pf_region *r, double seconds,
+			       pf_disturb_fn disturb)
+{
+	static struct race rc;	/* static: shared by the threads */
+	double start = now();
+	enum pf_result res;
+	char why[256];
+
+	memset(&rc, 0, sizeof(rc));
+	rc.disturb = disturb;
+	if (prepare(&rc, r, why, sizeof(why))) {
+		pf_scratch_close(&rc.s);
+		return pf_skip("%s", why);
+	}
+	rc.deadline = start + seconds;
+	res = race_threads(&rc);
+	if (res == PF_PASS)
+		res = verdict(&rc, now() - start);
+	pf_scratch_close(&rc.s);
+	return res;
+}
