@@ -5,8 +5,8 @@
 CC       ?= gcc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ilib
-LDLIBS   += -luring -lpthread
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ilib
+override LDLIBS += -luring -lpthread
 INSTALL_PATH ?= $(CURDIR)/install
 
 LIB_SRCS  := $(filter-out harness/restore_main.c,$(wildcard harness/*.c) $(wildcard lib/*.c))

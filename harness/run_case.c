@@ -163,6 +163,15 @@ static int case_timeout(const struct pf_case *c, const struct pf_options *o)
 	return o->timeout ? o->timeout : t;
 }
 
+/* Kills a process group and waits (a second at most) until it is gone. */
+static void kill_group(pid_t pgid)
+{
+	double deadline = now() + 1;
+
+	while (kill(-pgid, SIGKILL) == 0 && now() < deadline)
+		usleep(1000);
+}
+
 /* Waits for the child, forwarding its output; -1 on timeout. */
 static int wait_child(pid_t pid, int fd, int timeout, int *status)
 {
@@ -184,7 +193,7 @@ static int wait_child(pid_t pid, int fd, int timeout, int *status)
 			break;
 		}
 	}
-	kill(-pid, SIGKILL);	/* whatever the case left behind */
+	kill_group(pid);	/* whatever the case left behind */
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
 		size_t before = lb.len;

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cases with known outcomes, for the harness's own tests (check/run-checks.sh
+ * compares what the runner prints with what it must print).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "knob.h"
+#include "pf_case.h"
+
+static enum pf_result demo_pass(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	pf_diag("a diagnostic line");
+	return PF_PASS;
+}
+
+static enum pf_result demo_fail(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	pf_diag("first bad offset 4096: expected 0x11 found 0x22");
+	return pf_fail("data mismatch");
+}
+
+static enum pf_result demo_skip(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_skip("no frobnicator on this machine");
+}
+
+static enum pf_result demo_error(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_error("setup exploded");
+}
+
+static enum pf_result demo_hang(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	for (;;)
+		pause();
+	return PF_PASS;
+}
+
+static enum pf_result demo_crash(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	raise(SIGABRT);
+	return PF_PASS;
+}
+
+/* Output that is not a '#' line must reach TAP as one anyway. */
+static enum pf_result demo_noise(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	printf("ok 99 not-a-result\n");
+	fprintf(stderr, "noise on stderr\n");
+	fflush(NULL);
+	return PF_PASS;
+}
+
+/* Leaves a grandchild behind: the runner must kill the process group. */
+static enum pf_result demo_straggler(struct pf_ctx *ctx)
+{
+	const char *pidfile = getenv("PINFORK_DEMO_PIDFILE");
+	pid_t pid;
+
+	(void)ctx;
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	if (pidfile) {
+		FILE *f = fopen(pidfile, "w");
+
+		if (f) {
+			fprintf(f, "%d\n", pid);
+			fclose(f);
+		}
+	}
+	return PF_PASS;
+}
+
+/* Changes a knob, then hangs: the runner's kill must not leave it changed. */
+static enum pf_result demo_knob_hang(struct pf_ctx *ctx)
+{
+	const char *path = getenv("PINFORK_DEMO_KNOB");
+	const char *value = getenv("PINFORK_DEMO_KNOB_VALUE");
+
+	if (!path)
+		return pf_skip("PINFORK_DEMO_KNOB not set");
+	if (knob_set(path, value ? value : "changed"))
+		return pf_error("cannot set %s", path);
+	pf_diag("knob %s changed", path);
+	return demo_hang(ctx);
+}
+
+static enum pf_result demo_kernel_warning(struct pf_ctx *ctx)
+{
+	static const char msg[] = "<4>WARNING: pinfork self-test of the kernel-log oracle, not a real warning\n";
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	(void)ctx;
+	if (fd < 0)
+		return pf_skip("cannot write /dev/kmsg");
+	if (write(fd, msg, sizeof(msg) - 1) < 0) {
+		close(fd);
+		return pf_skip("cannot write /dev/kmsg");
+	}
+	close(fd);
+	return PF_PASS;	/* the runner must turn this into a failure */
+}
+
+static const struct pf_template templates[] = {
+	{ .name = "demo-pass", .summary = "passes", .run = demo_pass },
+	{ .name = "demo-fail", .summary = "fails with hints", .run = demo_fail,
+	  .fixes = { "70e806e4e645", "0123456789ab" }, .cves = { "CVE-2020-29374" } },
+	{ .name = "demo-skip", .summary = "skips with a reason", .run = demo_skip },
+	{ .name = "demo-error", .summary = "errors", .run = demo_error },
+	{ .name = "demo-timeout", .summary = "hangs; killed after 1 s", .run = demo_hang, .timeout = 1 },
+	{ .name = "demo-crash", .summary = "dies of SIGABRT", .run = demo_crash },
+	{ .name = "demo-noise", .summary = "prints non-TAP lines", .run = demo_noise },
+	{ .name = "demo-straggler", .summary = "leaves a child behind", .run = demo_straggler },
+	{ .name = "demo-knob-hang", .summary = "changes a knob and hangs", .run = demo_knob_hang, .timeout = 1 },
+	{ .name = "demo-kernel-warning", .summary = "logs a fake kernel WARNING", .run = demo_kernel_warning, .needs = PF_NEED_ROOT },
+};
+
+PF_MAIN(templates)
