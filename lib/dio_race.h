@@ -2,7 +2,8 @@
 /*
  * A time-bounded race: one thread keeps reading by O_DIRECT into the first
  * half of a page, each read checked ("no lost read" oracle), while another
- * thread keeps disturbing the page with a given action.
+ * thread keeps writing the second half and a third keeps disturbing the
+ * page with a given action.
  */
 #ifndef PINFORK_DIO_RACE_H
 #define PINFORK_DIO_RACE_H
@@ -14,8 +15,9 @@
 /* The disturbing action, called in a loop; n counts the calls. */
 typedef void (*pf_disturb_fn)(char *page, size_t half, long n);
 
-/* Fork a child that exits at once, then write the page's second half. */
-void pf_disturb_fork_and_write(char *page, size_t half, long n);
+/* Fork a child that exits at once (the parent's writes to the page's
+ * second half come from a writer thread that always runs). */
+void pf_disturb_fork(char *page, size_t half, long n);
 
 /* Runs the race on a page inside r for seconds; PF_FAIL on a lost read. */
 enum pf_result pf_dio_race_run(struct pf_region *r, double seconds,

@@ -12,7 +12,7 @@
 static enum pf_result odirect_read_vs_fork(struct pf_ctx *ctx)
 {
 	return pf_dio_race_run(ctx->region, ctx->race_seconds,
-			       pf_disturb_fork_and_write);
+			       pf_disturb_fork);
 }
 
 static const struct pf_template templates[] = {
