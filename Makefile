@@ -9,7 +9,7 @@ override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ili
 override LDLIBS += -luring -lpthread
 INSTALL_PATH ?= $(CURDIR)/install
 
-LIB_SRCS  := $(filter-out harness/restore_main.c,$(wildcard harness/*.c) $(wildcard lib/*.c))
+LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c,$(wildcard harness/*.c) $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -19,7 +19,7 @@ CHECKS    := $(CHECK_SRCS:check/%.c=$(BUILD)/check/%)
 .PHONY: all check install clean tests
 .SECONDARY:
 
-all: $(TESTS) $(CHECKS) $(BUILD)/pinfork-restore
+all: $(TESTS) $(CHECKS) $(BUILD)/pinfork-restore $(BUILD)/pinfork-report
 
 $(BUILD)/%.o: %.c $(wildcard harness/*.h lib/*.h harness/*.def)
 	@mkdir -p $(dir $@)
@@ -36,6 +36,10 @@ $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a
 
 $(BUILD)/pinfork-restore: $(BUILD)/harness/restore_main.o $(BUILD)/libpinfork.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Results writer for run.sh: no test library needed.
+$(BUILD)/pinfork-report: $(BUILD)/harness/report.o
+	$(CC) $(CFLAGS) -o $@ $^
 
 # Test programs, for run.sh and install.
 tests: $(TESTS)

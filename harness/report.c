@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pinfork-report: turns the per-case records of a run ($PINFORK_RECORD, see
+ * record.h) into results.json and junit.xml, and prints the summary table.
+ *
+ *   pinfork-report --records FILE [--programs FILE] [--tap FILE]
+ *                  [--json OUT] [--junit OUT] [--summary]
+ *                  [--kernel K] [--uname U] [--host H] [--profile P]
+ *                  [--start ISO] [--end ISO] [--seconds S] [--interrupted]
+ *
+ * --programs: run.sh's per-program lines "prog\trc\tresult\tseconds" (result
+ * as the kselftest wrapper line says it: ok, skip, timeout, exit=RC,
+ * interrupted). A program that timed out, crashed or bailed out without a
+ * failed case gets a case of its own, named after the program, so that
+ * nothing a CI system should see is lost.
+ * --tap: the wrapped output.tap, read for the "# hint:" lines that precede
+ * each failed result.
+ * Exit: 0 nothing failed, 1 something failed, 2 usage or I/O error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum status { ST_PASS, ST_FAIL, ST_SKIP, ST_XFAIL, ST_XPASS, ST_ERROR,
+	      ST_TIMEOUT, ST_COUNT };
+
+static const char *const status_names[ST_COUNT] = {
+	"pass", "fail", "skip", "xfail", "xpass", "error", "timeout",
+};
+
+struct rcase {
+	char *prog, *name, *reason, *summary, *fixes, *cves, *diag;
+	char *hints;		/* "hint: ..." lines from the TAP, or NULL */
+	enum status st;
+	double secs;
+};
+
+struct rprog {
+	char *name, *result;
+	int rc;
+	double secs;
+	int counts[ST_COUNT];
+	double case_secs;
+};
+
+struct meta {
+	const char *kernel, *uname, *host, *profile, *start, *end;
+	double seconds;
+	int interrupted;
+};
+
+static struct rcase *cases;
+static size_t ncases, cases_cap;
+static struct rprog *progs;
+static size_t nprogs, progs_cap;
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		perror("pinfork-report");
+		exit(2);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d) {
+		perror("pinfork-report");
+		exit(2);
+	}
+	return d;
+}
+
+/* Undoes record.c's escaping (\t \n \\) in place. */
+static char *unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		if (r[0] == '\\' && r[1]) {
+			r++;
+			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
+			r++;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
+static enum status parse_status(const char *s)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (!strcmp(s, status_names[i]))
+			return i;
+	return ST_ERROR;
+}
+
+static int is_bad(enum status st)
+{
+	return st == ST_FAIL || st == ST_ERROR || st == ST_TIMEOUT;
+}
+
+static struct rprog *find_prog(const char *name, int create)
+{
+	for (size_t i = 0; i < nprogs; i++)
+		if (!strcmp(progs[i].name, name))
+			return &progs[i];
+	if (!create)
+		return NULL;
+	if (nprogs == progs_cap) {
+		progs_cap = progs_cap ? 2 * progs_cap : 16;
+		progs = xrealloc(progs, progs_cap * sizeof(*progs));
+	}
+	memset(&progs[nprogs], 0, sizeof(*progs));
+	progs[nprogs].name = xstrdup(name);
+	progs[nprogs].rc = -1;
+	return &progs[nprogs++];
+}
+
+static struct rcase *add_case(void)
+{
+	if (ncases == cases_cap) {
+		cases_cap = cases_cap ? 2 * cases_cap : 64;
+		cases = xrealloc(cases, cases_cap * sizeof(*cases));
+	}
+	memset(&cases[ncases], 0, sizeof(*cases));
+	return &cases[ncases++];
+}
+
+/* Splits line at tabs into at most max fields; returns how many. */
+static int split_tabs(char *line, char **f, int max)
+{
+	int n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		f[n++] = line;
+		line = strchr(line, '\t');
+		if (!line)
+			break;
+		*line++ = '\0';
+	}
+	return n;
+}
+
+static FILE *open_or_die(const char *path, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (!f) {
+		fprintf(stderr, "pinfork-report: %s: ", path);
+		perror(NULL);
+		exit(2);
+	}
+	return f;
+}
+
+static void read_records(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *fl[9];
+	size_t cap = 0;
+
+	if (!f)
+		return;		/* no program ran a case: an empty report */
+	while (getline(&line, &cap, f) > 0) {
+		int n = split_tabs(line, fl, 9);
+		struct rcase *c;
+
+		if (n < 3 || !*fl[0] || !*fl[1])
+			continue;	/* a line cut short by a crash */
+		for (int i = n; i < 9; i++)
+			fl[i] = "";
+		c = add_case();
+		c->prog = xstrdup(fl[0]);
+		c->name = xstrdup(fl[1]);
+		c->st = parse_status(fl[2]);
+		c->secs = atof(fl[3]);
+		c->reason = xstrdup(unescape(fl[4]));
+		c->summary = xstrdup(unescape(fl[5]));
+		c->fixes = xstrdup(fl[6]);
+		c->cves = xstrdup(fl[7]);
+		c->diag = xstrdup(unescape(fl[8]));
+		find_prog(c->prog, 1);
+	}
+	free(line);
+	fclose(f);
+}
+
+static void read_programs(const char *path)
+{
+	FILE *f = open_or_die(path, "r");
+	char *line = NULL, *fl[4];
+	size_t cap = 0;
+
+	while (getline(&line, &cap, f) > 0) {
+		int n = split_tabs(line, fl, 4);
+		struct rprog *p;
+
+		if (n < 3 || !*fl[0])
+			continue;
+		p = find_prog(fl[0], 1);
+		p->rc = atoi(fl[1]);
+		p->result = xstrdup(fl[2]);
+		p->secs = n > 3 ? atof(fl[3]) : 0;
+	}
+	free(line);
+	fclose(f);
+}
+
+static struct rcase *find_case(const char *prog, const char *name)
+{
+	for (size_t i = 0; i < ncases; i++)
+		if (!strcmp(cases[i].prog, prog) && !strcmp(cases[i].name, name))
+			return &cases[i];
+	return NULL;
+}
+
+static void append(char **dst, const char *s)
+{
+	size_t old = *dst ? strlen(*dst) : 0;
+
+	*dst = xrealloc(*dst, old + strlen(s) + 2);
+	strcpy(*dst + old, s);
+	strcat(*dst + old, "\n");
+}
+
+/*
+ * In the wrapped TAP a program's own lines carry one "# " more: its hint lines
+ * are "# # hint: ..." and its results "# ok N name" / "# not ok N name # why".
+ * Also keeps each program's last lines, for programs that died.
+ */
+#define TAIL_LINES 20
+
+struct tail {
+	char *line[TAIL_LINES];
+	int next, used;
+};
+
+static void read_tap(const char *path, struct tail *tails)
+{
+	FILE *f = open_or_die(path, "r");
+	char *line = NULL, *hints = NULL, prog[256] = "";
+	size_t cap = 0;
+
+	while (getline(&line, &cap, f) > 0) {
+		const char *sel = "# selftests: pinfork: ";
+		char name[256];
+		struct rprog *p;
+		int num;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, sel, strlen(sel))) {
+			snprintf(prog, sizeof(prog), "%s", line + strlen(sel));
+			free(hints);
+			hints = NULL;
+			continue;
+		}
+		if (strncmp(line, "# ", 2))
+			continue;
+		p = prog[0] ? find_prog(prog, 0) : NULL;
+		if (p) {
+			struct tail *t = &tails[p - progs];
+
+			free(t->line[t->next]);
+			t->line[t->next] = xstrdup(line + 2);
+			t->next = (t->next + 1) % TAIL_LINES;
+			t->used += t->used < TAIL_LINES;
+		}
+		if (!strncmp(line, "# # hint: ", 10)) {
+			append(&hints, line + 4);
+		} else if (sscanf(line, "# not ok %d %255s", &num, name) == 2) {
+			struct rcase *c = find_case(prog, name);
+
+			if (c && hints && !c->hints)
+				c->hints = hints;
+			else
+				free(hints);
+			hints = NULL;
+		} else if (sscanf(line, "# ok %d %255s", &num, name) == 2) {
+			free(hints);
+			hints = NULL;
+		}
+	}
+	free(hints);
+	free(line);
+	fclose(f);
+}
+
+static char *tail_text(struct tail *t)
+{
+	char *s = NULL;
+
+	for (int i = 0; i < t->used; i++) {
+		int k = (t->next - t->used + i + TAIL_LINES) % TAIL_LINES;
+
+		append(&s, t->line[k]);
+	}
+	return s ? s : xstrdup("");
+}
+
+/*
+ * A program that did not end with ok/skip and left no failed case of its own
+ * (timeout, crash, bail out, usage error) becomes one failed case.
+ */
+static void add_program_cases(struct tail *tails)
+{
+	size_t n = nprogs;
+
+	for (size_t i = 0; i < n; i++) {
+		struct rprog *p = &progs[i];
+		int failed = 0, timeout = 0;
+		char why[300];
+		struct rcase *c;
+
+		if (!p->result || !strcmp(p->result, "ok") ||
+		    !strcmp(p->result, "skip"))
+			continue;
+		for (size_t k = 0; k < ncases; k++)
+			if (!strcmp(cases[k].prog, p->name) && is_bad(cases[k].st))
+				failed = 1;
+		timeout = !strncmp(p->result, "timeout", 7);
+		if (failed && !timeout && strcmp(p->result, "interrupted"))
+			continue;
+		if (timeout)
+			snprintf(why, sizeof(why), "program TIMEOUT%s", p->result + 7);
+		else if (!strcmp(p->result, "interrupted"))
+			snprintf(why, sizeof(why), "program interrupted by a signal to run.sh");
+		else
+			snprintf(why, sizeof(why), "program ended with %s", p->result);
+		c = add_case();
+		c->prog = xstrdup(p->name);
+		c->name = xstrdup(p->name);
+		c->st = timeout ? ST_TIMEOUT : ST_ERROR;
+		c->secs = p->secs;
+		c->reason = xstrdup(why);
+		c->summary = xstrdup("the test program as a whole");
+		c->fixes = xstrdup("");
+		c->cves = xstrdup("");
+		c->diag = tails ? tail_text(&tails[i]) : xstrdup("");
+	}
+}
+
+static void count(int *totals)
+{
+	memset(totals, 0, ST_COUNT * sizeof(int));
+	for (size_t i = 0; i < nprogs; i++) {
+		memset(progs[i].counts, 0, sizeof(progs[i].counts));
+		progs[i].case_secs = 0;
+	}
+	for (size_t i = 0; i < ncases; i++) {
+		struct rprog *p = find_prog(cases[i].prog, 1);
+
+		p->counts[cases[i].st]++;
+		p->case_secs += cases[i].secs;
+		totals[cases[i].st]++;
+	}
+	for (size_t i = 0; i < nprogs; i++)
+		if (!progs[i].result)
+			progs[i].secs = progs[i].case_secs;
+}
+
+/* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned cp;
+	int len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return len;
+}
+
+static void json_str(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
+	fputc('"', f);
+	while (*s) {
+		int len = utf8_len(s);
+
+		if (!len) {
+			fprintf(f, "\\\\x%02x", *s++);	/* not UTF-8: show the byte */
+			continue;
+		}
+		switch (*s) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		default:
+			if (*s < 0x20 || *s == 0x7f)
+				fprintf(f, "\\u%04x", *s);
+			else
+				fwrite(s, 1, len, f);
+		}
+		s += len;
+	}
+	fputc('"', f);
+}
+
+/* A comma-separated list ("a,b") as a JSON array. */
+static void json_list(FILE *f, const char *list)
+{
+	char *copy = xstrdup(list);
+	int first = 1;
+
+	fputc('[', f);
+	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+		if (!strcmp(t, "-"))
+			continue;
+		fputs(first ? "" : ", ", f);
+		json_str(f, t);
+		first = 0;
+	}
+	fputc(']', f);
+	free(copy);
+}
+
+static void json_counts(FILE *f, const int *c, int total)
+{
+	fprintf(f, "{\"cases\": %d", total);
+	for (int i = 0; i < ST_COUNT; i++)
+		fprintf(f, ", \"%s\": %d", status_names[i], c[i]);
+	fputc('}', f);
+}
+
+static int sum(const int *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < ST_COUNT; i++)
+		n += c[i];
+	return n;
+}
+
+static void json_meta_str(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, "  \"%s\": ", key);
+	if (val)
+		json_str(f, val);
+	else
+		fputs("null", f);
+	fputs(",\n", f);
+}
+
+static void write_json(const char *path, const struct meta *m, const int *totals)
+{
+	FILE *f = open_or_die(path, "w");
+
+	fputs("{\n  \"suite\": \"pinfork\",\n  \"format\": 1,\n", f);
+	json_meta_str(f, "kernel", m->kernel);
+	json_meta_str(f, "uname", m->uname);
+	json_meta_str(f, "hostname", m->host);
+	json_meta_str(f, "profile", m->profile);
+	json_meta_str(f, "start", m->start);
+	json_meta_str(f, "end", m->end);
+	fprintf(f, "  \"seconds\": %.3f,\n", m->seconds);
+	fprintf(f, "  \"interrupted\": %s,\n", m->interrupted ? "true" : "false");
+	fputs("  \"totals\": ", f);
+	json_counts(f, totals, sum(totals));
+	fputs(",\n  \"programs\": [", f);
+	for (size_t i = 0; i < nprogs; i++) {
+		const struct rprog *p = &progs[i];
+
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		json_str(f, p->name);
+		fputs(", \"result\": ", f);
+		json_str(f, p->result ? p->result : "unknown");
+		fprintf(f, ", \"exit\": %d, \"seconds\": %.3f, \"totals\": ",
+			p->rc, p->secs);
+		json_counts(f, p->counts, sum(p->counts));
+		fputc('}', f);
+	}
+	fputs(nprogs ? "\n  ],\n  \"cases\": [" : "],\n  \"cases\": [", f);
+	for (size_t i = 0; i < ncases; i++) {
+		const struct rcase *c = &cases[i];
+
+		fprintf(f, "%s\n    {\"program\": ", i ? "," : "");
+		json_str(f, c->prog);
+		fputs(", \"name\": ", f);
+		json_str(f, c->name);
+		fprintf(f, ", \"status\": \"%s\", \"seconds\": %.3f,\n     \"reason\": ",
+			status_names[c->st], c->secs);
+		json_str(f, c->reason);
+		fputs(", \"summary\": ", f);
+		json_str(f, c->summary);
+		fputs(",\n     \"fixes\": ", f);
+		json_list(f, c->fixes);
+		fputs(", \"cves\": ", f);
+		json_list(f, c->cves);
+		fputs(", \"hints\": ", f);
+		json_str(f, c->hints);
+		fputs(",\n     \"diagnostics\": ", f);
+		json_str(f, c->diag);
+		fputc('}', f);
+	}
+	fputs(ncases ? "\n  ]\n}\n" : "]\n}\n", f);
+	if (fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+/*
+ * XML 1.0 text: markup escaped; bytes that are neither valid UTF-8 nor
+ * allowed XML characters shown as \xNN; in attributes, tabs and newlines as
+ * character references so parsers do not fold them into spaces.
+ */
+static void xml_str(FILE *f, const char *str, int attr)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
+	while (*s) {
+		int len = utf8_len(s);
+
+		if (!len || (*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')) {
+			fprintf(f, "\\x%02x", *s++);
+			continue;
+		}
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs(attr ? "&quot;" : "\"", f); break;
+		case '\'': fputs(attr ? "&apos;" : "'", f); break;
+		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
+		case '\r': fputs("&#13;", f); break;
+		default: fwrite(s, 1, len, f);
+		}
+		s += len;
+	}
+}
+
+static void xml_attr(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, " %s=\"", key);
+	xml_str(f, val, 1);
+	fputc('"', f);
+}
+
+/* The text of a failure: the reason, the diagnostics, then the hints. */
+static void xml_failure_text(FILE *f, const struct rcase *c)
+{
+	xml_str(f, c->diag, 0);
+	if (c->hints)
+		xml_str(f, c->hints, 0);
+}
+
+static void junit_case(FILE *f, const struct rcase *c)
+{
+	char classname[300];
+
+	snprintf(classname, sizeof(classname), "pinfork.%s", c->prog);
+	fputs("    <testcase", f);
+	xml_attr(f, "classname", classname);
+	xml_attr(f, "name", c->name);
+	fprintf(f, " time=\"%.3f\">\n", c->secs);
+	switch (c->st) {
+	case ST_FAIL:
+		fputs("      <failure", f);
+		xml_attr(f, "message", *c->reason ? c->reason : "failed");
+		fputs(" type=\"fail\">", f);
+		xml_failure_text(f, c);
+		fputs("</failure>\n", f);
+		break;
+	case ST_ERROR:
+	case ST_TIMEOUT:
+		fputs("      <error", f);
+		xml_attr(f, "message", *c->reason ? c->reason : status_names[c->st]);
+		xml_attr(f, "type", status_names[c->st]);
+		fputc('>', f);
+		xml_failure_text(f, c);
+		fputs("</error>\n", f);
+		break;
+	case ST_SKIP:
+		fputs("      <skipped", f);
+		xml_attr(f, "message", c->reason);
+		fputs("/>\n", f);
+		break;
+	default:
+		if (*c->diag) {
+			fputs("      <system-out>", f);
+			xml_str(f, c->diag, 0);
+			fputs("</system-out>\n", f);
+		}
+	}
+	fputs("    </testcase>\n", f);
+}
+
+static void junit_counts(FILE *f, const int *c, double secs)
+{
+	fprintf(f, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\"",
+		sum(c), c[ST_FAIL], c[ST_ERROR] + c[ST_TIMEOUT], c[ST_SKIP], secs);
+}
+
+static void write_junit(const char *path, const struct meta *m, const int *totals)
+{
+	FILE *f = open_or_die(path, "w");
+
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pinfork\"", f);
+	junit_counts(f, totals, m->seconds);
+	fputs(">\n", f);
+	for (size_t i = 0; i < nprogs; i++) {
+		const struct rprog *p = &progs[i];
+
+		fputs("  <testsuite", f);
+		xml_attr(f, "name", p->name);
+		junit_counts(f, p->counts, p->secs);
+		if (m->host)
+			xml_attr(f, "hostname", m->host);
+		if (m->start) {
+			/* JUnit's timestamp is an xs:dateTime without a zone */
+			char ts[64];
+
+			snprintf(ts, sizeof(ts), "%s", m->start);
+			ts[strcspn(ts, "Z")] = '\0';
+			xml_attr(f, "timestamp", ts);
+		}
+		fputs(">\n", f);
+		if (m->kernel) {
+			fputs("    <properties><property name=\"kernel\"", f);
+			xml_attr(f, "value", m->kernel);
+			fputs("/></properties>\n", f);
+		}
+		for (size_t k = 0; k < ncases; k++)
+			if (!strcmp(cases[k].prog, p->name))
+				junit_case(f, &cases[k]);
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	if (fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void print_lines(const char *text, const char *indent, int max)
+{
+	const char *s = text;
+
+	for (int n = 0; s && *s && n < max; n++) {
+		int len = (int)strcspn(s, "\n");
+
+		printf("%s%.*s\n", indent, len, s);
+		s += len + (s[len] == '\n');
+	}
+}
+
+static void print_summary(const struct meta *m, const int *t)
+{
+	int bad = 0;
+
+	printf("\npinfork summary: kernel %s, %d cases in %zu programs, %.1f s%s\n",
+	       m->kernel ? m->kernel : "?", sum(t), nprogs, m->seconds,
+	       m->interrupted ? " (INTERRUPTED)" : "");
+	printf("  %-24s %6s %6s %6s %6s %9s  %s\n", "PROGRAM", "PASS", "FAIL",
+	       "SKIP", "ERROR", "TIME", "RESULT");
+	for (size_t i = 0; i < nprogs; i++) {
+		const int *c = progs[i].counts;
+
+		printf("  %-24s %6d %6d %6d %6d %8.1fs  %s\n", progs[i].name,
+		       c[ST_PASS] + c[ST_XFAIL] + c[ST_XPASS], c[ST_FAIL],
+		       c[ST_SKIP], c[ST_ERROR] + c[ST_TIMEOUT], progs[i].secs,
+		       progs[i].result ? progs[i].result : "");
+	}
+	printf("  %-24s %6d %6d %6d %6d %8.1fs\n", "TOTAL",
+	       t[ST_PASS] + t[ST_XFAIL] + t[ST_XPASS], t[ST_FAIL], t[ST_SKIP],
+	       t[ST_ERROR] + t[ST_TIMEOUT], m->seconds);
+	for (size_t i = 0; i < ncases; i++) {
+		const struct rcase *c = &cases[i];
+
+		if (!is_bad(c->st))
+			continue;
+		if (!bad++)
+			printf("\n  Failed cases:\n");
+		printf("  %-7s %s %s%s%s\n", status_names[c->st], c->prog, c->name,
+		       *c->reason ? ": " : "", c->reason);
+		if (*c->summary)
+			printf("          (%s)\n", c->summary);
+		print_lines(c->hints, "          ", 20);
+	}
+	if (!bad)
+		printf("\n  No failed cases.\n");
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: pinfork-report --records FILE [--programs FILE] [--tap FILE]\n"
+	      "         [--json OUT] [--junit OUT] [--summary] [--kernel K]\n"
+	      "         [--uname U] [--host H] [--profile P] [--start ISO]\n"
+	      "         [--end ISO] [--seconds S] [--interrupted]\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "records", required_argument, NULL, 'r' },
+		{ "programs", required_argument, NULL, 'P' },
+		{ "tap", required_argument, NULL, 'a' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'x' },
+		{ "summary", no_argument, NULL, 's' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "uname", required_argument, NULL, 'u' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "start", required_argument, NULL, 'S' },
+		{ "end", required_argument, NULL, 'E' },
+		{ "seconds", required_argument, NULL, 'd' },
+		{ "interrupted", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *records = NULL, *programs = NULL, *tap = NULL;
+	const char *json = NULL, *junit = NULL;
+	struct meta m = { 0 };
+	struct tail *tails = NULL;
+	int summary = 0, totals[ST_COUNT], opt;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': records = optarg; break;
+		case 'P': programs = optarg; break;
+		case 'a': tap = optarg; break;
+		case 'j': json = optarg; break;
+		case 'x': junit = optarg; break;
+		case 's': summary = 1; break;
+		case 'k': m.kernel = optarg; break;
+		case 'u': m.uname = optarg; break;
+		case 'H': m.host = optarg; break;
+		case 'p': m.profile = optarg; break;
+		case 'S': m.start = optarg; break;
+		case 'E': m.end = optarg; break;
+		case 'd': m.seconds = atof(optarg); break;
+		case 'i': m.interrupted = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!records || optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	read_records(records);
+	if (programs)
+		read_programs(programs);
+	if (tap) {
+		tails = calloc(nprogs + 1, sizeof(*tails));
+		if (!tails)
+			return 2;
+		read_tap(tap, tails);
+	}
+	add_program_cases(tails);
+	count(totals);
+	if (json)
+		write_json(json, &m, totals);
+	if (junit)
+		write_junit(junit, &m, totals);
+	if (summary)
+		print_summary(&m, totals);
+	return totals[ST_FAIL] || totals[ST_ERROR] || totals[ST_TIMEOUT] ? 1 : 0;
+}
