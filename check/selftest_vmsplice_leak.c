@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Negative self-test of the vmsplice leak scenario (lib/vmsplice_leak.c)
+ * and its oracle: run the very sequence tests/vmsplice_leak.c runs, on a
+ * MAP_SHARED region. There the parent's write lands in the page the pipe
+ * references, which is what a kernel without 09854ba94c6a did to private
+ * memory, so the child reads the parent's post-fork data and the case must
+ * FAIL with a leak. A case here passes when that symptom was reported.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "case_shared.h"
+#include "vmsplice_leak.h"
+
+#define LEN (64u << 10)
+
+static enum pf_result map_region(struct pf_region *r, int flags)
+{
+	char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return pf_error("mmap failed");
+	memset(r, 0, sizeof(*r));
+	r->base = r->map = p;
+	r->len = r->map_len = LEN;
+	r->folio = pf_page_size();
+	return PF_PASS;
+}
+
+/* The scenario must have failed with the leak, and said why. */
+static enum pf_result expect_leak(enum pf_result got, enum pf_view seen)
+{
+	if (got != PF_FAIL || seen != PF_VIEW_FOREIGN)
+		return pf_fail("leak not reported (result %d, child saw %s)", got,
+			       pf_view_name(seen));
+	pf_diag("reported: %s", pf_shared->reason);
+	memset(pf_shared->reason, 0, sizeof(pf_shared->reason));
+	return PF_PASS;
+}
+
+static enum pf_result shared_leaks(enum pf_vmsplice_drop drop)
+{
+	const struct pf_vmsplice_plan plan = { .drop = drop };
+	enum pf_view seen = PF_VIEW_OWN;
+	struct pf_region r;
+	enum pf_result res = map_region(&r, MAP_SHARED);
+
+	if (res != PF_PASS)
+		return res;
+	res = pf_vmsplice_leak_run(&r, &plan, &seen);
+	return expect_leak(res, seen);
+}
+
+static enum pf_result shared_munmap_leaks(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return shared_leaks(PF_DROP_MUNMAP);
+}
+
+static enum pf_result shared_dontneed_leaks(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return shared_leaks(PF_DROP_DONTNEED);
+}
+
+/* Control: the same run on private memory passes, so the failures above
+ * come from the shared page and not from a broken scenario. */
+static enum pf_result private_passes(struct pf_ctx *ctx)
+{
+	const struct pf_vmsplice_plan plan = { .drop = PF_DROP_MUNMAP };
+	enum pf_view seen = PF_VIEW_FOREIGN;
+	struct pf_region r;
+	enum pf_result res = map_region(&r, MAP_PRIVATE);
+
+	(void)ctx;
+	if (res != PF_PASS)
+		return res;
+	res = pf_vmsplice_leak_run(&r, &plan, &seen);
+	if (res != PF_PASS || seen != PF_VIEW_OWN)
+		return pf_fail("private memory: result %d, child saw %s", res,
+			       pf_view_name(seen));
+	return PF_PASS;
+}
+
+/* Locked pages cannot be paged out: the swap-in variant must SKIP, never
+ * pass without having swapped anything. */
+static enum pf_result swapin_skips_when_resident(struct pf_ctx *ctx)
+{
+	const struct pf_vmsplice_plan plan = { .drop = PF_DROP_DONTNEED,
+					       .swap_out = 1 };
+	struct pf_region r;
+	enum pf_result res = map_region(&r, MAP_PRIVATE);
+
+	(void)ctx;
+	if (res != PF_PASS)
+		return res;
+	if (mlock(r.base, r.len))
+		return pf_skip("mlock failed");
+	res = pf_vmsplice_leak_run(&r, &plan, NULL);
+	if (res != PF_SKIP)
+		return pf_fail("swap-in variant ran on resident pages (result %d)", res);
+	pf_diag("skipped as it must: %s", pf_shared->reason);
+	memset(pf_shared->reason, 0, sizeof(pf_shared->reason));
+	return PF_PASS;
+}
+
+static const struct pf_template templates[] = {
+	{
+		.name = "vmsplice-leak-reported-munmap-shared",
+		.summary = "vmsplice scenario with munmap on MAP_SHARED memory: the child reads the parent's write, the leak is reported",
+		.run = shared_munmap_leaks,
+	},
+	{
+		.name = "vmsplice-leak-reported-dontneed-shared",
+		.summary = "vmsplice scenario with MADV_DONTNEED on MAP_SHARED memory: the leak is reported",
+		.run = shared_dontneed_leaks,
+	},
+	{
+		.name = "vmsplice-leak-control-private",
+		.summary = "control: the same scenario on private memory passes",
+		.run = private_passes,
+	},
+	{
+		.name = "vmsplice-swapin-skips-resident",
+		.summary = "the swap-in variant SKIPs when pagemap does not show the pages swapped out",
+		.run = swapin_skips_when_resident,
+	},
+};
+
+PF_MAIN(templates)
