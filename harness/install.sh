@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# install.sh DIR BUILD: lays the built suite out as the kselftest collection
+# "pinfork" in DIR (what `make install INSTALL_PATH=DIR` calls), so that the
+# upstream runner runs it: `DIR/run_kselftest.sh -c pinfork` when DIR is (or is
+# merged into) a kselftest install.
+#
+#   DIR/kselftest-list.txt   one "pinfork:PROG" line per program; lines of other
+#                            collections already there are kept
+#   DIR/pinfork/PROG         the test programs
+#   DIR/pinfork/settings     timeout=N: the largest per-program limit of the
+#                            full profile (configs/profile-full.conf)
+#   DIR/pinfork/config       the kernel config fragment (configs/pinfork.config)
+#   DIR/pinfork/pinfork-restore  puts back knobs after a killed run (not a test)
+set -euo pipefail
+export LC_ALL=C
+
+COLLECTION=pinfork
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+
+[ $# -eq 2 ] || die "usage: install.sh DIR BUILD"
+dir=$1 build=$2
+case "$build" in /*) ;; *) build="$REPO/$build" ;; esac
+[ -d "$build/tests" ] || die "$build/tests: nothing built (run make first)"
+
+# The slowest program's limit in the full profile, so the runner's timeout
+# never cuts a program that run.sh would have let finish.
+full_timeout() {
+	local k v max=0
+	while IFS='=' read -r k v; do
+		k=${k//[[:space:]]/} v=${v%%#*} v=${v//[[:space:]]/}
+		case "$k" in
+		timeout|timeout.*)
+			if [[ $v =~ ^[0-9]+$ ]] && [ "$v" -gt "$max" ]; then max=$v; fi ;;
+		esac
+	done < <(grep -v '^[[:space:]]*#' "$REPO/configs/profile-full.conf")
+	[ "$max" -gt 0 ] || max=300
+	printf '%s' "$max"
+}
+
+mapfile -t progs < <(find "$build/tests" -maxdepth 1 -type f -perm -u+x \
+	-printf '%f\n' | sort)
+[ ${#progs[@]} -gt 0 ] || die "$build/tests: no test programs"
+
+mkdir -p "$dir/$COLLECTION"
+dir=$(cd "$dir" && pwd -P)
+for p in "${progs[@]}"; do
+	install -m 0755 "$build/tests/$p" "$dir/$COLLECTION/$p"
+done
+if [ -x "$build/pinfork-restore" ]; then
+	install -m 0755 "$build/pinfork-restore" "$dir/$COLLECTION/pinfork-restore"
+fi
+install -m 0644 "$REPO/configs/pinfork.config" "$dir/$COLLECTION/config"
+printf 'timeout=%s\n' "$(full_timeout)" >"$dir/$COLLECTION/settings"
+
+list="$dir/kselftest-list.txt"
+tmp=$(mktemp "$dir/.kselftest-list.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+if [ -f "$list" ]; then
+	grep -v "^$COLLECTION:" "$list" >"$tmp" || true
+fi
+for p in "${progs[@]}"; do
+	printf '%s:%s\n' "$COLLECTION" "$p"
+done >>"$tmp"
+chmod 0644 "$tmp"
+mv "$tmp" "$list"
+trap - EXIT
+
+printf 'install.sh: %d programs in %s/%s (timeout=%s); run: %s/run_kselftest.sh -c %s\n' \
+	"${#progs[@]}" "$dir" "$COLLECTION" "$(full_timeout)" "$dir" "$COLLECTION"
