@@ -13,6 +13,7 @@
 
 #define JOURNAL_NAME "knobs.journal"
 #define MAX_ENTRIES 256
+#define UNDO_MARK "!undo"	/* journal lines that hold a command, not a path */
 
 struct knob_entry {
 	char path[256];
@@ -148,6 +149,25 @@ int knob_set(const char *path, const char *value)
 	return write_value(path, value);
 }
 
+int knob_undo_cmd(const char *cmd)
+{
+	int fd = journal_open(O_RDWR | O_CREAT | O_APPEND);
+
+	if (fd < 0)
+		return -errno;
+	dprintf(fd, "%s\t%s\n", UNDO_MARK, cmd);
+	fsync(fd);
+	close(fd);
+	return 0;
+}
+
+static int undo(const struct knob_entry *e)
+{
+	if (!strcmp(e->path, UNDO_MARK))
+		return system(e->value) == 0 ? 0 : -1;
+	return write_value(e->path, e->value);
+}
+
 int knob_restore_all(void)
 {
 	static struct knob_entry e[MAX_ENTRIES];
@@ -162,9 +182,9 @@ int knob_restore_all(void)
 	n = journal_load(fd, e, MAX_ENTRIES);
 	for (int i = n - 1; i >= 0; i--) {
 		/* only the first journaled value of a path is the original */
-		if (journaled(e, i, e[i].path))
+		if (strcmp(e[i].path, UNDO_MARK) && journaled(e, i, e[i].path))
 			continue;
-		if (write_value(e[i].path, e[i].value)) {
+		if (undo(&e[i])) {
 			fprintf(stderr, "pinfork: cannot restore %s to %s\n",
 				e[i].path, e[i].value);
 			failed++;

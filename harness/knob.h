@@ -22,6 +22,12 @@ int knob_read(const char *path, char *buf, size_t size);
 /* Journals the current value of path (first change only), then writes value. */
 int knob_set(const char *path, const char *value);
 
+/*
+ * Journals a shell command that undoes a change which is not a file write
+ * (e.g. "rdma link delete rxe0"); it runs at restore, newest first.
+ */
+int knob_undo_cmd(const char *cmd);
+
 /* Puts back every journaled value, newest change first, then clears the
  * journal. Returns the number of knobs that could not be restored. */
 int knob_restore_all(void);
