@@ -20,8 +20,8 @@ mount -t devtmpfs devtmpfs /dev
 die() {
 	echo "<<pinfork-vm-error:$*>>"
 	[ -s /tmp/insmod.log ] && sed 's/^/pinfork-vm: /' /tmp/insmod.log
-	echo "pinfork-vm: block devices: $(ls "$R/sys/block")"
-	echo "pinfork-vm: modules: $(cut -d' ' -f1 "$R/proc/modules" | tr '\n' ' ')"
+	echo "pinfork-vm: block devices: $(ls /sys/block)"
+	echo "pinfork-vm: modules: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')"
 	poweroff -f
 	sleep 5
 	echo o > /proc/sysrq-trigger
@@ -57,9 +57,11 @@ mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot ||
 	die "cannot mount the overlay root"
 
-for d in proc sys dev; do
-	mount --move "/$d" "$R/$d" || die "cannot move /$d"
-done
+# Fresh instances for the new root; the initramfs keeps its own until the
+# switch so that device names read /dev/vda, not /newroot/dev/vda.
+mount -t proc proc "$R/proc"
+mount -t sysfs sysfs "$R/sys"
+mount -t devtmpfs devtmpfs "$R/dev"
 mkdir -p "$R/dev/pts" "$R/dev/shm" "$R/dev/hugepages" "$R/tmp" "$R/run"
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts "$R/dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
@@ -75,9 +77,8 @@ mount --move /ctl "$R/run/pinfork-vm/ctl"
 cp /bin/busybox /stage2.sh "$R/run/pinfork-vm/"
 
 disk_by_serial() {
-	# /sys and /dev have moved under $R by now.
-	for b in "$R"/sys/block/vd*; do
-		[ "$(cat "$b/serial" 2>/dev/null)" = "$1" ] && { echo "$R/dev/${b##*/}"; return 0; }
+	for b in /sys/block/vd*; do
+		[ "$(cat "$b/serial" 2>/dev/null)" = "$1" ] && { echo "/dev/${b##*/}"; return 0; }
 	done
 	return 1
 }
@@ -116,4 +117,5 @@ if [ -e /sys/class/net/eth0 ]; then
 	ip route add default via 10.0.2.2 dev eth0 2>/dev/null
 fi
 
+umount /proc /sys /dev
 exec switch_root "$R" /run/pinfork-vm/busybox sh /run/pinfork-vm/stage2.sh
