@@ -53,6 +53,7 @@ struct pf_ctx {
 	struct pf_region *region;	/* NULL for cases without a backing */
 	const struct pf_event *event;	/* NULL for cases without an event */
 	double race_seconds;		/* duration of time-bounded races */
+	const void *arg;		/* the template's arg */
 };
 
 typedef enum pf_result (*pf_test_fn)(struct pf_ctx *ctx);
@@ -63,6 +64,7 @@ struct pf_template {
 	const char *name;		/* name stem; backing/event names are appended */
 	const char *summary;
 	pf_test_fn run;
+	const void *arg;		/* passed to run as ctx->arg: one function, many templates */
 	const char *fixes[PF_MAX_REFS];	/* linux-git ids, 12 hex digits */
 	const char *cves[PF_MAX_REFS];
 	unsigned needs;			/* enum pf_need */

@@ -62,6 +62,7 @@ static enum pf_result case_body(const struct pf_case *c,
 		.c = c,
 		.event = c->event,
 		.race_seconds = o->race_seconds,
+		.arg = c->t->arg,
 	};
 
 	if (!c->backing)
