@@ -10,42 +10,45 @@
  */
 #include "mprotect_fork.h"
 
-#define PLAN_FN(fn, side_, half_, pinned_)                                     \
-	static enum pf_result fn(struct pf_ctx *ctx)                           \
-	{                                                                      \
-		const struct pf_mprotect_plan plan = {                         \
-			.side = side_, .half = half_, .pinned = pinned_,       \
-		};                                                             \
-		return pf_mprotect_fork_run(ctx->region, &plan, NULL);         \
+static enum pf_result run_plan(struct pf_ctx *ctx)
+{
+	return pf_mprotect_fork_run(ctx->region, ctx->arg, NULL);
+}
+
+#define PLAN(name, side_, half_, pinned_)                                      \
+	static const struct pf_mprotect_plan name = {                         \
+		.side = side_, .half = half_, .pinned = pinned_,               \
 	}
 
-PLAN_FN(half_child_pinned, PF_MPROTECT_CHILD, 1, 1)
-PLAN_FN(half_child_unpinned, PF_MPROTECT_CHILD, 1, 0)
-PLAN_FN(all_child_pinned, PF_MPROTECT_CHILD, 0, 1)
-PLAN_FN(all_child_unpinned, PF_MPROTECT_CHILD, 0, 0)
-PLAN_FN(half_parent_pinned, PF_MPROTECT_PARENT, 1, 1)
-PLAN_FN(half_parent_unpinned, PF_MPROTECT_PARENT, 1, 0)
-PLAN_FN(all_parent_pinned, PF_MPROTECT_PARENT, 0, 1)
-PLAN_FN(all_parent_unpinned, PF_MPROTECT_PARENT, 0, 0)
+PLAN(half_child_pinned, PF_MPROTECT_CHILD, 1, 1);
+PLAN(half_child_unpinned, PF_MPROTECT_CHILD, 1, 0);
+PLAN(all_child_pinned, PF_MPROTECT_CHILD, 0, 1);
+PLAN(all_child_unpinned, PF_MPROTECT_CHILD, 0, 0);
+PLAN(half_parent_pinned, PF_MPROTECT_PARENT, 1, 1);
+PLAN(half_parent_unpinned, PF_MPROTECT_PARENT, 1, 0);
+PLAN(all_parent_pinned, PF_MPROTECT_PARENT, 0, 1);
+PLAN(all_parent_unpinned, PF_MPROTECT_PARENT, 0, 0);
 
 #define LARGE_ANON (PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP)
 
-#define THP_UNPINNED(extent, side, fn)                                         \
+#define THP_UNPINNED(extent, side, plan)                                         \
 	{                                                                      \
 		.name = "thp-mprotect-" extent "-" side "-unpinned",          \
 		.summary = "THP shared after fork, " extent " of it mprotect()ed R then RW in the " side ", both write: each keeps its own data", \
-		.run = fn,                                                     \
+		.run = run_plan,                                               \
+		.arg = &plan,                                                  \
 		.fixes = { "64fe24a3e05e", "c27f479ef542", "d84887739d5c",     \
 			   "6c287605fd56" },                                   \
 		.use_backing = 1,                                              \
 		.backing_needs = LARGE_ANON,                                   \
 	}
 
-#define THP_PINNED(extent, side, fn)                                           \
+#define THP_PINNED(extent, side, plan)                                           \
 	{                                                                      \
 		.name = "thp-mprotect-" extent "-" side "-pinned",            \
 		.summary = "THP with an io_uring fixed buffer registered before fork, " extent " of it mprotect()ed R then RW in the " side ", both write: each keeps its own data, the pin stays coherent", \
-		.run = fn,                                                     \
+		.run = run_plan,                                               \
+		.arg = &plan,                                                  \
 		.fixes = { "70e806e4e645", "d042035eaf5f", "64fe24a3e05e",     \
 			   "c27f479ef542", "6c287605fd56" },                   \
 		.needs = PF_NEED_URING | PF_NEED_ODIRECT,                      \
@@ -53,11 +56,12 @@ PLAN_FN(all_parent_unpinned, PF_MPROTECT_PARENT, 0, 0)
 		.backing_needs = LARGE_ANON,                                   \
 	}
 
-#define SMALL_PARENT(extent, fn)                                               \
+#define SMALL_PARENT(extent, plan)                                               \
 	{                                                                      \
 		.name = "mprotect-rw-parent-" extent,                         \
 		.summary = "fork; the parent mprotect()s " extent " of the VMA R then RW and writes: pages still shared with the child stay write-protected", \
-		.run = fn,                                                     \
+		.run = run_plan,                                               \
+		.arg = &plan,                                                  \
 		.fixes = { "64fe24a3e05e", "d84887739d5c", "6c287605fd56" },   \
 		.use_backing = 1,                                              \
 		.backing_needs = PF_BK_ANON | PF_BK_MMAP,                      \
