@@ -376,7 +376,7 @@ run_program() {
 		echo $! >"$pidfile"
 		wait $! || rc=$?
 		echo "$rc" >"$rcfile"
-	) | tee "$results/programs/$prog.tap" | sed -u 's/^/# /' | tee -a "$tap" &
+	) 2>/dev/null | tee "$results/programs/$prog.tap" | sed -u 's/^/# /' | tee -a "$tap" &
 	cur_pipe=$!
 	while [ ! -s "$pidfile" ] && kill -0 "$cur_pipe" 2>/dev/null; do
 		sleep 0.01

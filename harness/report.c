@@ -348,6 +348,21 @@ static void add_program_cases(struct tail *tails)
 	}
 }
 
+/* Cases grouped by program, in the order the programs ran. */
+static void order_cases(void)
+{
+	struct rcase *sorted = xrealloc(NULL, (ncases + 1) * sizeof(*sorted));
+	size_t n = 0;
+
+	for (size_t i = 0; i < nprogs; i++)
+		for (size_t k = 0; k < ncases; k++)
+			if (!strcmp(cases[k].prog, progs[i].name))
+				sorted[n++] = cases[k];
+	free(cases);
+	cases = sorted;
+	cases_cap = ncases + 1;
+}
+
 static void count(int *totals)
 {
 	memset(totals, 0, ST_COUNT * sizeof(int));
@@ -567,9 +582,14 @@ static void xml_attr(FILE *f, const char *key, const char *val)
 /* The text of a failure: the reason, the diagnostics, then the hints. */
 static void xml_failure_text(FILE *f, const struct rcase *c)
 {
+	size_t n = strlen(c->diag);
+
 	xml_str(f, c->diag, 0);
-	if (c->hints)
+	if (c->hints) {
+		if (n && c->diag[n - 1] != '\n')
+			fputc('\n', f);
 		xml_str(f, c->hints, 0);
+	}
 }
 
 static void junit_case(FILE *f, const struct rcase *c)
@@ -767,9 +787,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	read_records(records);
-	if (programs)
+	if (programs)		/* first: the summary follows the run's order */
 		read_programs(programs);
+	read_records(records);
 	if (tap) {
 		tails = calloc(nprogs + 1, sizeof(*tails));
 		if (!tails)
@@ -777,6 +797,7 @@ int main(int argc, char **argv)
 		read_tap(tap, tails);
 	}
 	add_program_cases(tails);
+	order_cases();
 	count(totals);
 	if (json)
 		write_json(json, &m, totals);
