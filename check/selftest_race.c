@@ -37,7 +37,8 @@ static const struct pf_template templates[] = {
 		.needs = PF_NEED_ODIRECT,
 		.use_backing = 1,
 		.backing_needs = PF_BK_MMAP,
-		.backing_excludes = PF_BK_LARGE,
+		/* a 4 KiB MAP_FIXED cannot land inside a hugetlb page */
+		.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB,
 	},
 };
 

@@ -18,6 +18,7 @@ const struct pf_backing *const pf_backings[] = {
 	&pf_backing_mthp_64k,
 	&pf_backing_heap_odd,
 	&pf_backing_stack,
+	&pf_backing_hugetlb,
 };
 const size_t pf_backings_count = sizeof(pf_backings) / sizeof(pf_backings[0]);
 

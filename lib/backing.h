@@ -18,6 +18,8 @@ enum pf_backing_flag {
 	PF_BK_PAGE_ALIGNED = 1u << 3,	/* region starts on a page boundary */
 	PF_BK_MMAP	= 1u << 4,	/* a whole mapping of its own (mprotect/munmap ok) */
 	PF_BK_STACK	= 1u << 5,	/* lives in the case's stack frame */
+	PF_BK_HUGETLB	= 1u << 6,	/* hugetlb pages (not THP: no split, no
+					 * partial mprotect/munmap of a page) */
 };
 
 struct pf_region {
@@ -68,5 +70,6 @@ extern const struct pf_backing pf_backing_thp_pte;
 extern const struct pf_backing pf_backing_mthp_64k;
 extern const struct pf_backing pf_backing_heap_odd;
 extern const struct pf_backing pf_backing_stack;
+extern const struct pf_backing pf_backing_hugetlb;
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "backing.h"
@@ -77,9 +78,10 @@ int pf_is_large_folio(const void *addr, size_t len)
 	return 1;
 }
 
-long pf_smaps_anon_huge_kb(const void *addr)
+long pf_smaps_kb(const void *addr, const char *field)
 {
 	FILE *f = fopen("/proc/self/smaps", "re");
+	size_t flen = strlen(field);
 	char line[256];
 	int inside = 0;
 	long kb = -1;
@@ -95,11 +97,17 @@ long pf_smaps_anon_huge_kb(const void *addr)
 			inside = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
 			continue;
 		}
-		if (inside && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+		if (inside && !strncmp(line, field, flen) && line[flen] == ':' &&
+		    sscanf(line + flen + 1, " %ld kB", &kb) == 1)
 			break;
 	}
 	fclose(f);
 	return kb;
+}
+
+long pf_smaps_anon_huge_kb(const void *addr)
+{
+	return pf_smaps_kb(addr, "AnonHugePages");
 }
 
 int pf_is_pmd_thp(const void *addr, size_t thp_size)

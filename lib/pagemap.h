@@ -29,6 +29,9 @@ int pf_kpageflags_readable(void);
 int pf_range_present(const void *addr, size_t len);
 /* 1 when addr..addr+len is one large folio: head, tails, contiguous PFNs. */
 int pf_is_large_folio(const void *addr, size_t len);
+/* Field (kB) of the smaps entry of the mapping that holds addr, e.g.
+ * "KernelPageSize"; -1 when not found. */
+long pf_smaps_kb(const void *addr, const char *field);
 /* AnonHugePages (kB) of the mapping that holds addr, -1 when not found. */
 long pf_smaps_anon_huge_kb(const void *addr);
 /* 1 when the PMD-sized range at addr is mapped by one PMD THP. */

@@ -56,7 +56,8 @@ PLAN(all_parent_unpinned, PF_MPROTECT_PARENT, 0, 0);
 		.backing_needs = LARGE_ANON,                                   \
 	}
 
-#define SMALL_PARENT(extent, plan)                                               \
+/* hugetlb pages cannot be mprotect()ed in part (EINVAL): "all" only */
+#define SMALL_PARENT(extent, plan, excludes)                                     \
 	{                                                                      \
 		.name = "mprotect-rw-parent-" extent,                         \
 		.summary = "fork; the parent mprotect()s " extent " of the VMA R then RW and writes: pages still shared with the child stay write-protected", \
@@ -65,7 +66,7 @@ PLAN(all_parent_unpinned, PF_MPROTECT_PARENT, 0, 0);
 		.fixes = { "64fe24a3e05e", "d84887739d5c", "6c287605fd56" },   \
 		.use_backing = 1,                                              \
 		.backing_needs = PF_BK_ANON | PF_BK_MMAP,                      \
-		.backing_excludes = PF_BK_LARGE,                               \
+		.backing_excludes = PF_BK_LARGE | (excludes),                  \
 	}
 
 static const struct pf_template templates[] = {
@@ -77,8 +78,8 @@ static const struct pf_template templates[] = {
 	THP_UNPINNED("half", "parent", half_parent_unpinned),
 	THP_PINNED("all", "parent", all_parent_pinned),
 	THP_UNPINNED("all", "parent", all_parent_unpinned),
-	SMALL_PARENT("half", half_parent_unpinned),
-	SMALL_PARENT("all", all_parent_unpinned),
+	SMALL_PARENT("half", half_parent_unpinned, PF_BK_HUGETLB),
+	SMALL_PARENT("all", all_parent_unpinned, 0),
 };
 
 PF_MAIN(templates)

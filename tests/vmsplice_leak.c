@@ -33,6 +33,13 @@ static enum pf_result leak_swapin(struct pf_ctx *ctx)
 	return pf_vmsplice_leak_run(ctx->region, &plan, NULL);
 }
 
+/*
+ * Not on hugetlb: its write fault still reuses a page by mapcount alone, so
+ * a page whose only other holder is a vmsplice (FOLL_GET) reference is
+ * reused, on 6.18 too; no fix guards that yet.
+ */
+#define NOT_ON PF_BK_HUGETLB
+
 static const struct pf_template templates[] = {
 	{
 		.name = "vmsplice-leak-munmap",
@@ -42,6 +49,7 @@ static const struct pf_template templates[] = {
 		.cves = { "CVE-2020-29374" },
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON | PF_BK_MMAP,
+		.backing_excludes = NOT_ON,
 	},
 	{
 		.name = "vmsplice-leak-dontneed",
@@ -51,6 +59,7 @@ static const struct pf_template templates[] = {
 		.cves = { "CVE-2020-29374" },
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON,
+		.backing_excludes = NOT_ON,
 	},
 	{
 		.name = "vmsplice-leak-swapin",
@@ -61,6 +70,7 @@ static const struct pf_template templates[] = {
 		.needs = PF_NEED_SWAP,
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON,
+		.backing_excludes = NOT_ON,
 	},
 };
 
