@@ -143,7 +143,7 @@ ensure_deps() {
 	fi
 	say "installing build dependencies with $pm: ${missing[*]}"
 	if [ "$pm" = apt-get ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 ||
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 ||
 			die "apt-get update failed"
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			--no-install-recommends "${missing[@]}" >&2 ||
@@ -333,7 +333,11 @@ write_dmesg() {
 		printf 'dmesg not readable: %s\n' "$log" >"$out"
 		return 0
 	fi
-	printf '%s\n' "$log" | awk -v mark="${dmesg_start:-0}" '
+	if [ -z "$dmesg_start" ]; then	# no timestamps: count lines instead
+		printf '%s\n' "$log" | tail -n "+$((dmesg_lines + 1))" >"$out"
+		return 0
+	fi
+	printf '%s\n' "$log" | awk -v mark="$dmesg_start" '
 		/^\[ *[0-9]+\.[0-9]+\]/ {
 			ts = $0; sub(/^\[ */, "", ts); sub(/\].*/, "", ts)
 			keep = (ts + 0 > mark + 0)
@@ -449,6 +453,7 @@ run_suite() {
 	start_us=$(usec)
 	start_iso=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	dmesg_start=$(dmesg_mark)
+	dmesg_lines=$({ dmesg 2>/dev/null || true; } | wc -l)
 	write_env
 	export PINFORK_RECORD="$results/records.tsv"
 	say "results: $results"
@@ -485,8 +490,6 @@ run_suite() {
 # ---- VM mode -------------------------------------------------------------------
 
 run_in_vm() {
-	[ -x "$REPO/vm/boot.sh" ] ||
-		usage_error "--kernel needs vm/boot.sh, which this tree does not have yet"
 	make_results_dir
 	cd "$REPO"
 	say "running in a VM with kernel $opt_kernel; results: $results"
@@ -501,6 +504,9 @@ main() {
 	trap 'on_signal INT' INT
 	trap 'on_signal TERM' TERM
 	trap 'on_signal HUP' HUP
+	if [ -n "$opt_kernel" ] && [ ! -x "$REPO/vm/boot.sh" ]; then
+		usage_error "--kernel needs vm/boot.sh, which this tree does not have yet"
+	fi
 	if [ "$opt_restore" = 1 ]; then
 		restore_knobs
 		exit $?
