@@ -12,6 +12,7 @@
 #                            full profile (configs/profile-full.conf)
 #   DIR/pinfork/config       the kernel config fragment (configs/pinfork.config)
 #   DIR/pinfork/pinfork-restore  puts back knobs after a killed run (not a test)
+#   DIR/pinfork/*.so         shared libraries a program loads (rpath $ORIGIN)
 set -euo pipefail
 export LC_ALL=C
 
@@ -48,6 +49,10 @@ mkdir -p "$dir/$COLLECTION"
 dir=$(cd "$dir" && pwd -P)
 for p in "${progs[@]}"; do
 	install -m 0755 "$build/tests/$p" "$dir/$COLLECTION/$p"
+done
+# Shared libraries some programs load (rpath $ORIGIN): next to them.
+for so in "$build"/lib/*.so; do
+	if [ -f "$so" ]; then install -m 0755 "$so" "$dir/$COLLECTION/${so##*/}"; fi
 done
 if [ -x "$build/pinfork-restore" ]; then
 	install -m 0755 "$build/pinfork-restore" "$dir/$COLLECTION/pinfork-restore"
