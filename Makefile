@@ -34,6 +34,17 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libpinfork.a
 $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# RDMA programs alone link libibverbs; rdma_mr also links a small shared
+# library that forks inside (a hidden system()), found next to build/tests.
+$(BUILD)/tests/rdma_%: override LDLIBS += -libverbs
+$(BUILD)/check/selftest_rdma%: override LDLIBS += -libverbs
+$(BUILD)/tests/rdma_mr: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
+$(BUILD)/tests/rdma_mr: $(BUILD)/lib/libpinfork_helper.so
+
+$(BUILD)/lib/libpinfork_helper.so: lib/helper/pinfork_helper.c lib/helper/pinfork_helper.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libpinfork_helper.so -o $@ $<
+
 $(BUILD)/pinfork-restore: $(BUILD)/harness/restore_main.o $(BUILD)/libpinfork.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 

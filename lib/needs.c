@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The _require_* gates: can a case with these needs run here at all? */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "knob.h"
@@ -79,6 +81,62 @@ static int need_swap(char *why, size_t size)
 	return -1;
 }
 
+static int dir_has_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d)))
+		found = e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* rdma_rxe loaded, or listed for this kernel (modules.dep or modules.builtin). */
+static int rxe_available(void)
+{
+	static const char *const lists[] = { "modules.dep", "modules.builtin" };
+	struct utsname u;
+
+	if (!access("/sys/module/rdma_rxe", F_OK))
+		return 1;
+	if (uname(&u))
+		return 0;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		char path[512], line[512];
+		FILE *f;
+		int found = 0;
+
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", u.release, lists[i]);
+		f = fopen(path, "re");
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, "/rdma_rxe.ko") != NULL;
+		if (f)
+			fclose(f);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+/* Cheap, without libibverbs: a device, or the means to make a soft-RoCE one. */
+static int need_rdma(char *why, size_t size)
+{
+	if (dir_has_entries("/sys/class/infiniband"))
+		return 0;
+	if (!rxe_available()) {
+		snprintf(why, size, "no RDMA device and no rdma_rxe module (kernel without CONFIG_INFINIBAND/CONFIG_RDMA_RXE?)");
+		return -1;
+	}
+	if (geteuid()) {
+		snprintf(why, size, "no RDMA device, and making a soft-RoCE (rdma_rxe) one needs root");
+		return -1;
+	}
+	return 0;
+}
+
 int pf_needs_check(unsigned needs, char *why, size_t size)
 {
 	if ((needs & PF_NEED_ROOT) && geteuid()) {
@@ -107,9 +165,7 @@ int pf_needs_check(unsigned needs, char *why, size_t size)
 	    syscall(__NR_userfaultfd, 0) < 0 &&
 	    need_file("/dev/userfaultfd", "userfaultfd unavailable", why, size))
 		return -1;
-	if (needs & PF_NEED_RDMA) {
-		snprintf(why, size, "no RDMA device");
+	if ((needs & PF_NEED_RDMA) && need_rdma(why, size))
 		return -1;
-	}
 	return 0;
 }
