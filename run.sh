@@ -17,6 +17,8 @@
 #   --restore              put back the system knobs a killed run left changed
 #   --no-install           never install packages; fail naming what is missing
 #   --kernel K             run in a VM booted with kernel K (vm/boot.sh)
+#   --compare OLD NEW      what changed between two results folders: new
+#                          failures first, then fixed, then newly skipped
 #   -h, --help
 # Exit: 0 nothing failed, 1 a case or program failed (or the run was
 # interrupted, or the build failed), 2 usage error.
@@ -36,7 +38,7 @@ DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel rdma-core-devel
 	libibverbs numactl-devel)
 
 opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
-opt_profile='' opt_results='' opt_kernel='' globs=''
+opt_profile='' opt_results='' opt_kernel='' globs='' opt_compare=()
 vm_args=()		# the arguments a VM run passes on to ./run.sh
 phase=setup interrupted='' cur_tpid='' cur_pipe=''
 args=()			# the options of the program about to run
@@ -74,6 +76,11 @@ parse_args() {
 			[ -n "$val" ] || usage_error "$opt needs a value" ;;
 		esac
 		case "$opt" in
+		--compare)
+			[ $# -ge 3 ] || usage_error "--compare needs two results folders"
+			opt_compare=("$2" "$3")
+			shift 3
+			continue ;;
 		--list) opt_list=1 ;;
 		-t|--tests) globs=${globs:+$globs,}$val ;;
 		-p|--profile)
@@ -487,6 +494,51 @@ run_suite() {
 	return "$rc"
 }
 
+# ---- compare two results folders --------------------------------------------
+
+results_kernel() {
+	sed -n 's/^  "kernel": "\(.*\)",$/\1/p' "$1/results.json" 2>/dev/null | head -1
+}
+
+# Prints the changes from OLD to NEW; exit 1 when NEW has new failures.
+compare_results() {
+	local old=$1 new=$2 d
+	for d in "$old" "$new"; do
+		[ -f "$d/records.tsv" ] || usage_error "$d: not a results folder (no records.tsv)"
+	done
+	printf 'pinfork compare\n  old: %s (%s)\n  new: %s (%s)\n' \
+		"$old" "$(results_kernel "$old")" "$new" "$(results_kernel "$new")"
+	awk -F'\t' '
+	function bad(s) { return s == "fail" || s == "error" || s == "timeout" }
+	function show(title, list, n) {
+		printf "\n%s (%d)\n", title, n
+		if (!n) print "  none"
+		else printf "%s", list
+	}
+	FNR == NR { old[$1 " " $2] = $3; next }
+	{
+		key = $1 " " $2; was = (key in old) ? old[key] : "absent"; seen[key] = 1
+		if (bad($3) && !bad(was)) {
+			nf++; fails = fails sprintf("  %-14s %s (was %s): %s%s\n", $1, $2, was, $5,
+				$7 != "" ? "; fixes: " $7 : "")
+		} else if (bad(was) && $3 == "pass") {
+			nx++; fixed = fixed sprintf("  %-14s %s (was %s)\n", $1, $2, was)
+		} else if ($3 == "skip" && was != "skip") {
+			ns++; skips = skips sprintf("  %-14s %s (was %s): %s\n", $1, $2, was, $5)
+		} else if (bad($3)) {
+			still++
+		}
+	}
+	END {
+		for (k in old) if (!(k in seen)) gone++
+		show("new failures", fails, nf)
+		show("fixed", fixed, nx)
+		show("newly skipped", skips, ns)
+		printf "\nstill failing: %d; cases only in old: %d\n", still, gone
+		exit nf ? 1 : 0
+	}' "$old/records.tsv" "$new/records.tsv"
+}
+
 # ---- VM mode -------------------------------------------------------------------
 
 run_in_vm() {
@@ -509,6 +561,10 @@ main() {
 	fi
 	if [ "$opt_restore" = 1 ]; then
 		restore_knobs
+		exit $?
+	fi
+	if [ ${#opt_compare[@]} -eq 2 ]; then
+		compare_results "${opt_compare[@]}"
 		exit $?
 	fi
 	ensure_deps
