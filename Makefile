@@ -37,7 +37,8 @@ $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a
 # RDMA programs alone link libibverbs; rdma_mr also links a small shared
 # library that forks inside (a hidden system()), found next to build/tests.
 $(BUILD)/tests/rdma_%: override LDLIBS += -libverbs
-$(BUILD)/check/selftest_rdma%: override LDLIBS += -libverbs
+$(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
+$(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
 $(BUILD)/tests/rdma_mr: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
 $(BUILD)/tests/rdma_mr: $(BUILD)/lib/libpinfork_helper.so
 

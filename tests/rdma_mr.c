@@ -12,8 +12,12 @@
  * verify it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "backing.h"
 #include "event.h"
@@ -289,6 +293,112 @@ static enum pf_result register_after_fork(struct fixture *f, enum mr_kind kind)
 	return write_and_move(f, kind, &ev);
 }
 
+/*
+ * Registration racing fork: one thread forks (the child exits at once)
+ * while this one registers fresh buffers (pin_user_pages_fast), then
+ * writes and moves data both ways. A pin taken while fork write-protects
+ * the page table must not end up on a page the parent's write COWs away
+ * from (57efa1fe5957; hugetlb 623a1ddfeb23).
+ */
+#define RACE_LEN (64u << 10)
+
+struct forker {
+	pthread_t t;
+	volatile int stop;
+	long forks;
+	int err;
+};
+
+static void *fork_loop(void *arg)
+{
+	struct forker *fk = arg;
+
+	while (!fk->stop) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fk->err = errno;
+			break;
+		}
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+		fk->forks++;
+	}
+	return NULL;
+}
+
+/* One registration under fork, then both directions; fills *f's MR. */
+static enum pf_result race_round(struct fixture *f, uint32_t seed)
+{
+	enum pf_result res;
+	int err;
+
+	pf_pattern_fill(f->reg->base, f->reg->len, seed);
+	err = pf_rdma_reg(&f->r, &f->mr, f->reg->base, f->reg->len,
+			  access_of[MR_REMOTE]);
+	if (err)
+		return pf_error("ibv_reg_mr: %s", strerror(-err));
+	pf_pattern_fill(f->reg->base, f->reg->len, seed + 1);
+	res = pf_rdma_read_sees(&f->r, &f->mr, &f->bounce, seed + 1);
+	if (res == PF_PASS)
+		res = pf_rdma_write_reaches(&f->r, &f->mr, &f->bounce,
+					    f->reg->base, seed + 2);
+	pf_rdma_dereg(&f->mr);
+	return res;
+}
+
+static enum pf_result race_rounds(struct fixture *f, double seconds, long *rounds)
+{
+	struct timespec t0, t;
+	enum pf_result res = PF_PASS;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		/* fresh anonymous pages every round, present before the pin */
+		if (mmap(f->reg->base, f->reg->len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			return pf_error("mmap: %s", strerror(errno));
+		res = race_round(f, (uint32_t)(1000 + 3 * (*rounds)++));
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (res == PF_PASS &&
+		 (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
+	return res;
+}
+
+static enum pf_result reg_vs_fork(struct pf_ctx *ctx)
+{
+	struct pf_region reg = { .len = RACE_LEN, .folio = pf_page_size() };
+	struct forker fk = { .stop = 0 };
+	enum pf_result res;
+	struct fixture f;
+	long rounds = 0;
+
+	reg.base = reg.map = mmap(NULL, RACE_LEN, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (reg.base == MAP_FAILED)
+		return pf_error("mmap: %s", strerror(errno));
+	reg.map_len = RACE_LEN;
+	res = fixture_open(&f, &reg);
+	if (res == PF_PASS && pthread_create(&fk.t, NULL, fork_loop, &fk))
+		res = pf_error("pthread_create failed");
+	if (res != PF_PASS)
+		goto out;
+	res = race_rounds(&f, ctx->race_seconds, &rounds);
+	fk.stop = 1;
+	pthread_join(fk.t, NULL);
+	pf_diag("%ld registrations against %ld forks in %.1f s", rounds, fk.forks,
+		ctx->race_seconds);
+	if (res == PF_PASS && fk.err)
+		res = pf_error("the forking thread failed: %s", strerror(fk.err));
+	if (res == PF_PASS && !fk.forks)
+		res = pf_skip("the forking thread never forked: nothing raced");
+out:
+	fixture_close(&f);
+	pf_unmap_region(&reg);
+	return res;
+}
+
 static enum pf_result run_plan(struct pf_ctx *ctx)
 {
 	const struct plan *p = ctx->arg;
@@ -383,6 +493,15 @@ static const struct pf_template templates[] = {
 	MR_TEMPLATE("rdma-mr-readonly-shared", readonly_shared,
 		    "read-only MR registered after fork on pages shared with the child; parent writes: RDMA READ must see the new data (R/O pin unshare)",
 		    0, 0, "a7f226604170", "84209e87c696", "c89357e27f20"),
+	{
+		.name = "rdma-mr-reg-vs-fork-thread",
+		.summary = "ibv_reg_mr on fresh pages while another thread forks, then parent writes: RDMA READ and WRITE stay coherent (time-bounded race)",
+		.run = reg_vs_fork,
+		.fixes = { "57efa1fe5957", "70e806e4e645" },
+		.needs = PF_NEED_RDMA,
+		.groups = PF_GROUP_RACE,
+		.timeout = 60,
+	},
 };
 
 PF_MAIN(templates)
