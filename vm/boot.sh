@@ -25,7 +25,7 @@ SWAP_SIZE=512M
 BOOT_MODULES=(virtio_pci virtio_blk virtio_net 9pnet_virtio 9p overlay
 	crc32c_generic crc32c_intel ext4)
 
-kernel='' moddir='' timeout=1800 boot_timeout=120 mem=3072 hugepages=32
+kernel='' moddir='' moddir_src='' timeout=1800 boot_timeout=120 mem=3072 hugepages=32
 accel=${PINFORK_VM_ACCEL:-auto} verbose=0 pvh=1
 shares=()
 
@@ -221,6 +221,7 @@ resolve_kernel() {
 	fi
 	[ -n "$moddir" ] && moddir=$(realpath "$moddir")
 	if [ -n "$moddir" ] && [ ! -f "$moddir/modules.dep" ]; then
+		moddir_src=$moddir
 		moddir=$(depmod_shadow "$moddir")
 	fi
 	flock -u "$lockfd"
@@ -279,7 +280,7 @@ build_initramfs() {
 	list=
 	[ -n "$moddir" ] && list=$(module_closure)
 	key=$( { echo "$list"; sha256sum "$bb" "$VM_DIR/guest-init.sh" "$VM_DIR/guest-stage2.sh"
-		[ -n "$list" ] && awk '{print $2}' <<<"$list" | xargs stat -L -c '%n %s %Y'; } |
+		if [ -n "$list" ]; then awk '{print $2}' <<<"$list" | xargs stat -L -c '%n %s %Y'; fi; } |
 		sha256sum | cut -c1-16)
 	initrd=$CACHE_DIR/initramfs/$key.cpio.gz
 	[ -f "$initrd" ] && return 0
@@ -361,6 +362,22 @@ cleanup() {
 # shellcheck disable=SC2317
 on_signal() { say "interrupted"; cleanup; trap - EXIT; exit "$1"; }
 
+# Is $1 hidden in the guest by a fresh mount?
+masked() {
+	case "$1" in /tmp|/tmp/*|/run|/run/*|/dev|/dev/*|/proc|/proc/*|/sys|/sys/*) return 0 ;; esac
+	return 1
+}
+
+# Is $1 inside one of the folders that follow?
+under_any() {
+	local p=$1 d
+	shift
+	for d in "$@"; do
+		case "$p/" in "$d"/*) return 0 ;; esac
+	done
+	return 1
+}
+
 prepare_run() {
 	mkdir -p "$work/ctl" "$work/disks"
 	truncate -s "$SCRATCH_SIZE" "$work/disks/scratch.img"
@@ -374,15 +391,26 @@ prepare_run() {
 	local conf=$work/ctl/vm.conf s i=0
 	: > "$conf"
 	qshare=()
-	local all=("$REPO_DIR")
+	local all=("$REPO_DIR") ro=()
 	for s in "${shares[@]}"; do
 		[ -d "$s" ] || die "--share: no such folder: $s"
 		all+=("$(realpath "$s")")
+	done
+	# The guest mounts fresh tmpfs on /tmp and /run: what it needs from
+	# there (modules, the cwd) is shared read-only at the same path.
+	for s in "$moddir" "$moddir_src" "$(pwd -P)"; do
+		[ -n "$s" ] && masked "$s" && ! under_any "$s" "${all[@]}" && ro+=("$s")
 	done
 	for s in "${all[@]}"; do
 		qshare+=(-fsdev "local,id=fs$i,path=$s,security_model=none,multidevs=remap"
 			-device "virtio-9p-pci,fsdev=fs$i,mount_tag=pfshare$i")
 		echo "share pfshare$i $s" >> "$conf"
+		i=$((i + 1))
+	done
+	for s in "${ro[@]}"; do
+		qshare+=(-fsdev "local,id=fs$i,path=$s,security_model=none,readonly=on,multidevs=remap"
+			-device "virtio-9p-pci,fsdev=fs$i,mount_tag=pfshare$i")
+		echo "roshare pfshare$i $s" >> "$conf"
 		i=$((i + 1))
 	done
 	echo "scratch $SCRATCH_SERIAL $SCRATCH_MNT" >> "$conf"
@@ -448,7 +476,9 @@ run_vm() {
 	say "booting $kname ($accel)"
 	local t0 t_ready now
 	t0=$(now_us)
-	qemu-system-x86_64 "${qargs[@]}" </dev/null >"$fifo" 2>"$work/qemu.err" &
+	# timeout(1) is a safety net should this script be SIGKILLed.
+	timeout -k 5 $((timeout + 60)) qemu-system-x86_64 "${qargs[@]}" \
+		</dev/null >"$fifo" 2>"$work/qemu.err" &
 	qpid=$!
 	local fd
 	exec {fd}<"$fifo"
@@ -510,7 +540,9 @@ run_vm() {
 	fi
 	[ -n "$exit_marker" ] && [ -z "$why" ] && return "$exit_marker"
 	if [ -z "$why" ]; then
-		if [ -n "$guest_err" ]; then why="guest init: $guest_err"
+		if [ -n "$guest_err" ]; then
+			why="guest init: $guest_err"
+			[ -z "$moddir" ] && why+=" (no modules folder found for $kver: pass --modules DIR, or use a kernel with 9p, virtio and overlay built in)"
 		elif [ "$ready" != 0 ]; then why="guest stopped without reporting an exit status (qemu status $qrc)"
 		else why="qemu exited during boot (status $qrc)"
 		fi
@@ -536,6 +568,9 @@ main() {
 	parse_args "$@"
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
 	trap cleanup EXIT
+	# Whatever fails unexpectedly is ours, not the command's: exit 125.
+	set -E
+	trap 'rc=$?; [ "$rc" = 125 ] || say "error: internal error (status $rc) at line $LINENO"; exit 125' ERR
 	trap 'on_signal 130' INT
 	trap 'on_signal 143' TERM
 	trap 'on_signal 129' HUP

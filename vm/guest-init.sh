@@ -95,6 +95,10 @@ while read -r key a b; do
 		mkdir -p "$R$b"
 		mount_9p "$a" "$R$b" cache=mmap || die "cannot mount share $b: $(cat /tmp/mount.err)"
 		;;
+	roshare) # roshare TAG PATH
+		mkdir -p "$R$b"
+		mount_9p "$a" "$R$b" ro,cache=loose || die "cannot mount share $b: $(cat /tmp/mount.err)"
+		;;
 	scratch) # scratch SERIAL MOUNTPOINT
 		dev=$(disk_by_serial "$a") || die "scratch disk not found"
 		mkdir -p "$R$b"
