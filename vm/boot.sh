@@ -402,13 +402,13 @@ prepare_run() {
 		[ -n "$s" ] && masked "$s" && ! under_any "$s" "${all[@]}" && ro+=("$s")
 	done
 	for s in "${all[@]}"; do
-		qshare+=(-fsdev "local,id=fs$i,path=$s,security_model=none,multidevs=remap"
+		qshare+=(-fsdev "local,id=fs$i,path=${s//,/,,},security_model=none,multidevs=remap"
 			-device "virtio-9p-pci,fsdev=fs$i,mount_tag=pfshare$i")
 		echo "share pfshare$i $s" >> "$conf"
 		i=$((i + 1))
 	done
 	for s in "${ro[@]}"; do
-		qshare+=(-fsdev "local,id=fs$i,path=$s,security_model=none,readonly=on,multidevs=remap"
+		qshare+=(-fsdev "local,id=fs$i,path=${s//,/,,},security_model=none,readonly=on,multidevs=remap"
 			-device "virtio-9p-pci,fsdev=fs$i,mount_tag=pfshare$i")
 		echo "roshare pfshare$i $s" >> "$conf"
 		i=$((i + 1))
@@ -444,22 +444,24 @@ qemu_args() {
 	append+=" ${PINFORK_VM_APPEND:-}"
 	if [ "$verbose" = 1 ]; then append+=" loglevel=7"; else append+=" quiet loglevel=3"; fi
 	# shellcheck disable=SC2054 # commas are qemu's, not array separators
-	qargs=(-accel "$accel" -cpu "$cpu" -smp 2 -m "$mem"
+	# One socket per NUMA node: two cores of one socket on two nodes share
+	# an LLC, which the kernel WARNs about (taint W before any test ran).
+	qargs=(-accel "$accel" -cpu "$cpu" -smp 2,sockets=2,cores=1,threads=1 -m "$mem"
 		-object "memory-backend-ram,id=m0,size=${half}M"
 		-object "memory-backend-ram,id=m1,size=$((mem - half))M"
 		-numa node,nodeid=0,cpus=0,memdev=m0
 		-numa node,nodeid=1,cpus=1,memdev=m1
 		-nodefaults -no-user-config -display none -no-reboot
 		-chardev stdio,id=con,signal=off -serial chardev:con
-		-kernel "$boot_img" -initrd "$initrd" -append "$append"
+		-kernel "${boot_img//,/,,}" -initrd "${initrd//,/,,}" -append "$append"
 		-fsdev "local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap"
 		-device virtio-9p-pci,fsdev=fsroot,mount_tag=pfroot
-		-fsdev "local,id=fsctl,path=$work/ctl,security_model=none"
+		-fsdev "local,id=fsctl,path=${work//,/,,}/ctl,security_model=none"
 		-device virtio-9p-pci,fsdev=fsctl,mount_tag=pfctl
 		"${qshare[@]}"
-		-drive "if=none,id=scratch,file=$work/disks/scratch.img,format=raw,cache=unsafe"
+		-drive "if=none,id=scratch,file=${work//,/,,}/disks/scratch.img,format=raw,cache=unsafe"
 		-device "virtio-blk-pci,drive=scratch,serial=$SCRATCH_SERIAL"
-		-drive "if=none,id=swap,file=$work/disks/swap.img,format=raw,cache=unsafe"
+		-drive "if=none,id=swap,file=${work//,/,,}/disks/swap.img,format=raw,cache=unsafe"
 		-device "virtio-blk-pci,drive=swap,serial=$SWAP_SERIAL"
 		-netdev user,id=n0,restrict=on
 		-device virtio-net-pci,netdev=n0,romfile=)
@@ -471,7 +473,7 @@ fmt_s() { printf '%d.%d' $(($1 / 1000000)) $(($1 % 1000000 / 100000)); }
 # Streams the console: boot noise is kept in a log (shown on failure or with
 # --verbose), the guest's output after the ready marker goes to stdout.
 run_vm() {
-	local fifo=$work/console line part='' ready=0 exit_marker='' guest_err='' rc why=''
+	local fifo=$work/console line part='' ready=0 exit_marker='' guest_err='' rc why='' panicked=0
 	mkfifo "$fifo"
 	say "booting $kname ($accel)"
 	local t0 t_ready now
@@ -508,6 +510,7 @@ run_vm() {
 			esac
 			if [ "$ready" = 1 ]; then
 				printf '%s\n' "$line"
+				case "$line" in *'Kernel panic - not syncing'*) panicked=1 ;; esac
 			else
 				printf '%s\n' "$line" >> "$work/boot.log"
 				[ "$verbose" = 1 ] && printf '%s\n' "$line" >&2
@@ -543,6 +546,7 @@ run_vm() {
 		if [ -n "$guest_err" ]; then
 			why="guest init: $guest_err"
 			[ -z "$moddir" ] && why+=" (no modules folder found for $kver: pass --modules DIR, or use a kernel with 9p, virtio and overlay built in)"
+		elif [ "$panicked" = 1 ]; then why="the guest kernel panicked while the command ran"
 		elif [ "$ready" != 0 ]; then why="guest stopped without reporting an exit status (qemu status $qrc)"
 		else why="qemu exited during boot (status $qrc)"
 		fi

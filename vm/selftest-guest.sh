@@ -21,6 +21,7 @@ check() { # description command...
 	fi
 }
 
+untainted() { cat /proc/sys/kernel/tainted; [ "$(cat /proc/sys/kernel/tainted)" = 0 ]; }
 release() { uname -r; [[ $(uname -r) == "$want_release"* ]]; }
 vm_env() { [ "${PINFORK_VM:-}" = 1 ] && [ "${PINFORK_SCRATCH:-}" = /mnt/pinfork-scratch ]; }
 scratch_ext4() {
@@ -60,8 +61,9 @@ share_write() { echo "written in the guest" > "$outdir/from-guest"; }
 
 expected_cwd=$(cat "$outdir/cwd")
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 check "kernel release starts with '$want_release'" release
+check "kernel is not tainted after boot" untainted
 check "PINFORK_VM and PINFORK_SCRATCH are set" vm_env
 check "scratch disk is ext4 and takes O_DIRECT writes" scratch_ext4
 check "swap is on" swap_on
