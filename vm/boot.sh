@@ -349,6 +349,7 @@ choose_accel() {
 
 work=''
 qpid=''
+fpid=''
 # shellcheck disable=SC2317 # invoked from traps
 cleanup() {
 	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
@@ -356,6 +357,7 @@ cleanup() {
 		sleep 0.5
 		kill -KILL "$qpid" 2>/dev/null || true
 	fi
+	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null
 	[ -n "$work" ] && rm -rf "$work"
 	return 0
 }
@@ -468,91 +470,55 @@ qemu_args() {
 }
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
-fmt_s() { printf '%d.%d' $(($1 / 1000000)) $(($1 % 1000000 / 100000)); }
 
-# Streams the console: boot noise is kept in a log (shown on failure or with
-# --verbose), the guest's output after the ready marker goes to stdout.
+# Streams the console through console-filter.awk (boot noise to a log, shown
+# on failure or with --verbose; the command's output to stdout; markers to
+# files) and watches the clock.
 run_vm() {
-	local fifo=$work/console line part='' ready=0 exit_marker='' guest_err='' rc why='' panicked=0
+	local fifo=$work/console why='' t0 now awk_cmd=(awk)
 	mkfifo "$fifo"
+	# mawk reads a pipe in blocks unless interactive: the output would lag.
+	awk -W version 2>/dev/null | head -n1 | grep -qi mawk && awk_cmd=(awk -W interactive)
 	say "booting $kname ($accel)"
-	local t0 t_ready now
 	t0=$(now_us)
 	# timeout(1) is a safety net should this script be SIGKILLed.
 	timeout -k 5 $((timeout + 60)) qemu-system-x86_64 "${qargs[@]}" \
 		</dev/null >"$fifo" 2>"$work/qemu.err" &
 	qpid=$!
-	local fd
-	exec {fd}<"$fifo"
-	: > "$work/boot.log"
-	while :; do
-		if IFS= read -r -t 1 -u "$fd" line; then
-			line=$part$line
-			part=
-			line=${line%$'\r'}
-			case "$line" in
-			*'<<pinfork-vm-ready>>'*)
-				ready=1
-				t_ready=$(($(now_us) - t0))
-				say "guest ready after $(fmt_s "$t_ready")s"
-				continue ;;
-			*'<<pinfork-vm-exit:'*'>>')
-				exit_marker=${line##*<<pinfork-vm-exit:}
-				exit_marker=${exit_marker%>>}
-				line=${line%<<pinfork-vm-exit:*}
-				[ -n "$line" ] && printf '%s\n' "$line"
-				ready=2	# what follows is the guest powering off
-				continue ;;
-			*'<<pinfork-vm-error:'*'>>')
-				guest_err=${line##*<<pinfork-vm-error:}
-				guest_err=${guest_err%>>}
-				continue ;;
-			esac
-			if [ "$ready" = 1 ]; then
-				printf '%s\n' "$line"
-				case "$line" in *'Kernel panic - not syncing'*) panicked=1 ;; esac
-			else
-				printf '%s\n' "$line" >> "$work/boot.log"
-				[ "$verbose" = 1 ] && printf '%s\n' "$line" >&2
-			fi
-		else
-			rc=$?
-			part+=$line
-			[ "$rc" -gt 128 ] || break	# EOF: qemu is gone
-			now=$(($(now_us) - t0))
-			if [ "$ready" = 0 ] && [ "$now" -gt $((boot_timeout * 1000000)) ]; then
-				why="guest did not start the command within $boot_timeout s"
-			elif [ "$now" -gt $((timeout * 1000000)) ]; then
-				why="run exceeded --timeout $timeout s"
-			fi
-			if [ -n "$why" ]; then
-				cleanup_qemu
-				break
-			fi
+	"${awk_cmd[@]}" -v state="$work" -v t0_us="$t0" -v verbose="$verbose" \
+		-f "$VM_DIR/console-filter.awk" <"$fifo" &
+	fpid=$!
+	while kill -0 "$fpid" 2>/dev/null; do
+		sleep 0.2
+		now=$(($(now_us) - t0))
+		if [ ! -f "$work/ready" ] && [ "$now" -gt $((boot_timeout * 1000000)) ]; then
+			why="guest did not start the command within $boot_timeout s"
+		elif [ "$now" -gt $((timeout * 1000000)) ]; then
+			why="run exceeded --timeout $timeout s"
+		fi
+		if [ -n "$why" ]; then
+			cleanup_qemu
+			break
 		fi
 	done
-	if [ -n "$part" ]; then
-		if [ "$ready" = 1 ]; then printf '%s\n' "$part"; else echo "$part" >> "$work/boot.log"; fi
-	fi
-	exec {fd}<&-
+	wait "$fpid" || true
+	fpid=''
 	local qrc=0
 	wait "$qpid" || qrc=$?
-	qpid=
-	if [ -f "$work/ctl/exit-status" ] && [ -z "$why" ]; then
-		return "$(cat "$work/ctl/exit-status")"
-	fi
-	[ -n "$exit_marker" ] && [ -z "$why" ] && return "$exit_marker"
+	qpid=''
 	if [ -z "$why" ]; then
-		if [ -n "$guest_err" ]; then
-			why="guest init: $guest_err"
+		[ -f "$work/ctl/exit-status" ] && return "$(cat "$work/ctl/exit-status")"
+		[ -f "$work/exit-marker" ] && return "$(cat "$work/exit-marker")"
+		if [ -f "$work/guest-error" ]; then
+			why="guest init: $(cat "$work/guest-error")"
 			[ -z "$moddir" ] && why+=" (no modules folder found for $kver: pass --modules DIR, or use a kernel with 9p, virtio and overlay built in)"
-		elif [ "$panicked" = 1 ]; then why="the guest kernel panicked while the command ran"
-		elif [ "$ready" != 0 ]; then why="guest stopped without reporting an exit status (qemu status $qrc)"
+		elif [ -f "$work/panic" ]; then why="the guest kernel panicked while the command ran"
+		elif [ -f "$work/ready" ]; then why="guest stopped without reporting an exit status (qemu status $qrc)"
 		else why="qemu exited during boot (status $qrc)"
 		fi
 	fi
-	if [ "$ready" = 0 ]; then
-		tail -n 25 "$work/boot.log" | sed 's/^/# vm: console: /' >&2
+	if [ ! -f "$work/ready" ]; then
+		tail -n 25 "$work/boot.log" 2>/dev/null | sed 's/^/# vm: console: /' >&2
 		sed 's/^/# vm: qemu: /' "$work/qemu.err" | tail -n 10 >&2
 	fi
 	die "$why"
