@@ -51,8 +51,9 @@ modules_visible() {
 		[ -f "/lib/modules/$(uname -r)/modules.dep" ]
 }
 soft_roce() {
-	modprobe rdma_rxe 2>/dev/null || [ -d /sys/module/rdma_rxe ] || return 1
-	modprobe ib_uverbs 2>/dev/null || [ -d /sys/module/ib_uverbs ] || return 1
+	# Loading fails harmlessly when the drivers are built in.
+	modprobe rdma_rxe 2>/dev/null
+	modprobe ib_uverbs 2>/dev/null
 	rdma link add rxe0 type rxe netdev eth0 || return 1
 	ibv_devices
 	ibv_devices | grep -qw rxe0 && ibv_devinfo -d rxe0 | grep -q PORT_ACTIVE
