@@ -40,6 +40,10 @@ usage() {
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--kernel|--modules|--timeout|--boot-timeout|--mem|--hugepages|--share|--accel)
+			[ $# -ge 2 ] || die "$1 needs a value" ;;
+		esac
+		case "$1" in
 		--kernel) kernel=${2:?}; shift ;;
 		--modules) moddir=${2:?}; shift ;;
 		--timeout) timeout=${2:?}; shift ;;
@@ -50,7 +54,7 @@ parse_args() {
 		--accel) accel=${2:?}; shift ;;
 		--verbose|-v) verbose=1 ;;
 		--no-pvh) pvh=0 ;;
-		-h|--help) usage ;;
+		-h|--help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
 		--) shift; break ;;
 		*) say "unknown argument: $1"; usage ;;
 		esac
@@ -77,7 +81,7 @@ bzimage_version() {
 	off=$(od -An -tu2 -j526 -N2 "$img" | tr -d ' ')
 	[ "$off" -gt 0 ] || return 1
 	dd if="$img" bs=1 skip=$((off + 512)) count=128 status=none |
-		tr '\0' '\n' | head -n1 | cut -d' ' -f1
+		tr '\0' '\n' | sed -n '1s/ .*//p'
 }
 
 # qemu can start an uncompressed vmlinux that has a PVH entry point directly
@@ -478,7 +482,7 @@ run_vm() {
 	local fifo=$work/console why='' t0 now awk_cmd=(awk)
 	mkfifo "$fifo"
 	# mawk reads a pipe in blocks unless interactive: the output would lag.
-	awk -W version 2>/dev/null | head -n1 | grep -qi mawk && awk_cmd=(awk -W interactive)
+	case "$(awk -W version 2>/dev/null || true)" in mawk*) awk_cmd=(awk -W interactive) ;; esac
 	say "booting $kname ($accel)"
 	t0=$(now_us)
 	# timeout(1) is a safety net should this script be SIGKILLed.
