@@ -2,6 +2,7 @@
 #include "dio_race.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct race {
 	double deadline;
 	pf_disturb_fn disturb;
 	atomic_int stop;
+	atomic_int disturbing;
 	long reads, disturbs;
 	long bad_read;		/* number of the first lost read, or -1 */
 	size_t bad_block;
@@ -85,8 +87,14 @@ static void *writer(void *arg)
 	struct race *rc = arg;
 	volatile char *other = rc->page + rc->half;
 
-	for (long n = 0; !atomic_load(&rc->stop); n++)
+	for (long n = 0; !atomic_load(&rc->stop); n++) {
+		/* spin only around a disturbance, leave the CPUs to I/O otherwise */
+		if (!atomic_load(&rc->disturbing)) {
+			sched_yield();
+			continue;
+		}
 		other[n % rc->half] = (char)n;
+	}
 	return NULL;
 }
 
@@ -94,8 +102,12 @@ static void *disturber(void *arg)
 {
 	struct race *rc = arg;
 
-	while (!atomic_load(&rc->stop))
+	while (!atomic_load(&rc->stop)) {
+		atomic_store(&rc->disturbing, 1);
 		rc->disturb(rc->page, rc->half, rc->disturbs++);
+		usleep(100);	/* let the writer fault after fork returns */
+		atomic_store(&rc->disturbing, 0);
+	}
 	return NULL;
 }
 
