@@ -75,6 +75,12 @@ struct pf_template {
 	unsigned event_needs;		/* event flags it requires (PF_EV_*) */
 	int use_event;			/* expand over events */
 	size_t min_len;			/* region length asked from the backing */
+	/*
+	 * A known kernel limitation with no fix yet, on the backings whose
+	 * flags meet known_backings: a failure there is XFAIL, a pass XPASS.
+	 */
+	unsigned known_backings;
+	const char *known_issue;
 	int timeout;			/* seconds; 0 means the default */
 };
 

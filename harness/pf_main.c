@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backing.h"
 #include "fixes.h"
 #include "knob.h"
 #include "record.h"
@@ -169,6 +170,27 @@ static void print_hints(const struct pf_case *c)
 		printf("# hint: guards %s\n", t->cves[i]);
 }
 
+/* Known limitations: the result says whether it showed, never fails the run. */
+static enum tap_status known_issue(const struct pf_case *c, enum tap_status st,
+				   char *reason, size_t size)
+{
+	const struct pf_template *t = c->t;
+
+	if (!t->known_backings || !c->backing ||
+	    (c->backing->flags & t->known_backings) != t->known_backings)
+		return st;
+	if (st == TAP_FAIL) {
+		printf("# known issue, was: %s\n", reason);
+		snprintf(reason, size, "%s", t->known_issue);
+		return TAP_XFAIL;
+	}
+	if (st == TAP_PASS) {
+		snprintf(reason, size, "known issue did not show: %s", t->known_issue);
+		return TAP_XPASS;
+	}
+	return st;
+}
+
 static enum tap_status run_one(const struct pf_case *c,
 			       const struct pf_options *o, char *reason,
 			       size_t size, double *secs)
@@ -177,7 +199,7 @@ static enum tap_status run_one(const struct pf_case *c,
 	pf_case_log_clear();
 	if (pf_needs_check(c->needs, reason, size))
 		return TAP_SKIP;
-	return pf_run_case(c, o, reason, size, secs);
+	return known_issue(c, pf_run_case(c, o, reason, size, secs), reason, size);
 }
 
 static void run_all(struct tap *t, const struct pf_case *cases, size_t n,

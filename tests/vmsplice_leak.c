@@ -34,11 +34,13 @@ static enum pf_result leak_swapin(struct pf_ctx *ctx)
 }
 
 /*
- * Not on hugetlb: its write fault still reuses a page by mapcount alone, so
- * a page whose only other holder is a vmsplice (FOLL_GET) reference is
- * reused, on 6.18 too; no fix guards that yet.
+ * hugetlb's write fault (hugetlb_wp()) still reuses an anonymous folio by
+ * mapcount alone, so a page whose only other holder is a vmsplice (FOLL_GET)
+ * reference is reused: the leak shows on 6.18 too and no fix exists yet.
  */
-#define NOT_ON PF_BK_HUGETLB
+#define HUGETLB_KNOWN                                                          \
+	.known_backings = PF_BK_HUGETLB,                                       \
+	.known_issue = "hugetlb reuses a COW page by mapcount; vmsplice references do not count (no upstream fix)"
 
 static const struct pf_template templates[] = {
 	{
@@ -49,7 +51,7 @@ static const struct pf_template templates[] = {
 		.cves = { "CVE-2020-29374" },
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON | PF_BK_MMAP,
-		.backing_excludes = NOT_ON,
+		HUGETLB_KNOWN,
 	},
 	{
 		.name = "vmsplice-leak-dontneed",
@@ -59,7 +61,7 @@ static const struct pf_template templates[] = {
 		.cves = { "CVE-2020-29374" },
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON,
-		.backing_excludes = NOT_ON,
+		HUGETLB_KNOWN,
 	},
 	{
 		.name = "vmsplice-leak-swapin",
@@ -70,7 +72,7 @@ static const struct pf_template templates[] = {
 		.needs = PF_NEED_SWAP,
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON,
-		.backing_excludes = NOT_ON,
+		HUGETLB_KNOWN,
 	},
 };
 
