@@ -16,7 +16,9 @@
 #   --results DIR          results folder (default: results/<timestamp>)
 #   --restore              put back the system knobs a killed run left changed
 #   --no-install           never install packages; fail naming what is missing
-#   --kernel K             run in a VM booted with kernel K (vm/boot.sh)
+#   --kernel K             run in a VM booted with kernel K (vm/boot.sh): a
+#                          bzImage, a Debian linux-image .deb, or 'debian'
+#   --modules DIR          the modules folder (lib/modules/VER) of a bzImage
 #   --compare OLD NEW      what changed between two results folders: new
 #                          failures first, then fixed, then newly skipped
 #   -h, --help
@@ -37,8 +39,8 @@ APT_PKGS=(build-essential make pkg-config liburing-dev libibverbs-dev
 DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel rdma-core-devel
 	libibverbs numactl-devel)
 
-opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
-opt_profile='' opt_results='' opt_kernel='' globs='' opt_compare=()
+opt_prebuilt=0 opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
+opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
 vm_args=()		# the arguments a VM run passes on to ./run.sh
 phase=setup interrupted='' cur_tpid='' cur_pipe=''
 args=()			# the options of the program about to run
@@ -67,7 +69,7 @@ parse_args() {
 		--*=*) val=${opt#*=} opt=${opt%%=*} ;;
 		esac
 		case "$opt" in
-		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel)
+		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel|--modules)
 			if [ -z "$val" ]; then
 				[ $# -ge 2 ] || usage_error "$opt needs a value"
 				val=$2
@@ -98,12 +100,14 @@ parse_args() {
 		--results) opt_results=$val ;;
 		--restore) opt_restore=1 ;;
 		--no-install) opt_install=0 ;;
+		--prebuilt) opt_prebuilt=1 ;;	# internal: the VM guest runs what the host built
 		--kernel) opt_kernel=$val ;;
+		--modules) opt_modules=$val ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage_error "unknown argument '$1'" ;;
 		esac
 		case "$opt" in
-		--kernel|--results|--no-install) ;;
+		--kernel|--modules|--results|--no-install) ;;
 		-t|--tests|-p|--profile|--timeout|--race-seconds) vm_args+=("$opt" "$val") ;;
 		*) vm_args+=("$opt") ;;
 		esac
@@ -170,6 +174,10 @@ build() {
 # The test programs, sorted; only what exists and runs.
 test_programs() {
 	local p
+	if [ "$opt_prebuilt" = 1 ]; then	# no make over 9p in the guest
+		for p in "$BUILD"/tests/*; do [ -x "$p" ] && printf '%s\n' "$p"; done
+		return 0
+	fi
 	make -s --no-print-directory -C "$REPO" tests | sort | while read -r p; do
 		case "$p" in /*) ;; *) p="$REPO/$p" ;; esac
 		[ -f "$p" ] && [ -x "$p" ] && printf '%s\n' "$p"
@@ -545,8 +553,10 @@ run_in_vm() {
 	make_results_dir
 	cd "$REPO"
 	say "running in a VM with kernel $opt_kernel; results: $results"
-	exec "$REPO/vm/boot.sh" --kernel "$opt_kernel" --share "$results" \
-		--share "$REPO" -- ./run.sh --no-install "${vm_args[@]}" --results "$results"
+	local modules=()
+	[ -z "$opt_modules" ] || modules=(--modules "$opt_modules")
+	exec "$REPO/vm/boot.sh" --kernel "$opt_kernel" "${modules[@]}" --share "$results" \
+		--share "$REPO" -- ./run.sh --no-install --prebuilt "${vm_args[@]}" --results "$results"
 }
 
 main() {
@@ -567,8 +577,10 @@ main() {
 		compare_results "${opt_compare[@]}"
 		exit $?
 	fi
-	ensure_deps
-	build
+	if [ "$opt_prebuilt" = 0 ]; then
+		ensure_deps
+		build
+	fi
 	if [ "$opt_list" = 1 ]; then
 		list_cases
 		exit 0
