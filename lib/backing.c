@@ -77,6 +77,8 @@ const char *pf_mapping_state(const void *addr, size_t len)
 {
 	if (!pf_range_present(addr, len))
 		return "not present";
+	if (pf_smaps_kb(addr, "KernelPageSize") > (long)(pf_page_size() >> 10))
+		return "hugetlb page";
 	if (!pf_kpageflags_readable())
 		return pf_smaps_anon_huge_kb(addr) > 0 ? "PMD-mapped THP" :
 		       "unknown (no kpageflags)";
