@@ -9,6 +9,12 @@ override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ili
 override LDLIBS += -luring -lpthread
 INSTALL_PATH ?= $(CURDIR)/install
 
+# `make V=1` shows the commands
+V ?= 0
+ifeq ($(V),0)
+msg  = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
 LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c,$(wildcard harness/*.c) $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.c)
@@ -21,18 +27,20 @@ CHECKS    := $(CHECK_SRCS:check/%.c=$(BUILD)/check/%)
 
 all: $(TESTS) $(CHECKS) $(BUILD)/pinfork-restore $(BUILD)/pinfork-report
 
-$(BUILD)/%.o: %.c $(wildcard harness/*.h lib/*.h harness/*.def)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(call msg,CC,$<)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 $(BUILD)/libpinfork.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	$(call msg,AR,$@)$(AR) rcs $@ $^
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libpinfork.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # RDMA programs alone link libibverbs; rdma_mr also links a small shared
 # library that forks inside (a hidden system()), found next to build/tests.
@@ -44,14 +52,14 @@ $(BUILD)/tests/rdma_mr: $(BUILD)/lib/libpinfork_helper.so
 
 $(BUILD)/lib/libpinfork_helper.so: lib/helper/pinfork_helper.c lib/helper/pinfork_helper.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libpinfork_helper.so -o $@ $<
+	$(call msg,LD,$@)$(CC) $(CFLAGS) -fPIC -shared -Wl,-soname,libpinfork_helper.so -o $@ $<
 
 $(BUILD)/pinfork-restore: $(BUILD)/harness/restore_main.o $(BUILD)/libpinfork.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Results writer for run.sh: no test library needed.
 $(BUILD)/pinfork-report: $(BUILD)/harness/report.o
-	$(CC) $(CFLAGS) -o $@ $^
+	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^
 
 # Test programs, for run.sh and install.
 tests: $(TESTS)
