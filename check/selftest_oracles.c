@@ -8,7 +8,6 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "case_shared.h"
 #include "event.h"
 #include "oracle.h"
 #include "pattern.h"
@@ -18,11 +17,7 @@
 /* The oracle must have failed, and said why. */
 static enum pf_result expect_fail(enum pf_result got, const char *oracle)
 {
-	if (got != PF_FAIL)
-		return pf_fail("%s did not report the symptom (result %d)", oracle, got);
-	pf_diag("%s reported the symptom: %s", oracle, pf_shared->reason);
-	memset(pf_shared->reason, 0, sizeof(pf_shared->reason));
-	return PF_PASS;
+	return pf_expect(got, PF_FAIL, oracle);
 }
 
 static char *map(size_t len, int flags)

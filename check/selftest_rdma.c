@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "case_shared.h"
 #include "pattern.h"
 #include "rdma.h"
 
@@ -95,11 +94,7 @@ static enum pf_result check(struct fixture *f, enum direction d)
 /* The oracle must have failed, and said why. */
 static enum pf_result expect_fail(enum pf_result got)
 {
-	if (got != PF_FAIL)
-		return pf_fail("the oracle did not report the decoupled MR (result %d)", got);
-	pf_diag("the oracle reported the symptom: %s", pf_shared->reason);
-	memset(pf_shared->reason, 0, sizeof(pf_shared->reason));
-	return PF_PASS;
+	return pf_expect(got, PF_FAIL, "RDMA oracle on a decoupled MR");
 }
 
 static enum pf_result run_plan(struct pf_ctx *ctx)

@@ -55,6 +55,34 @@ enum pf_result pf_error(const char *fmt, ...)
 	return r;
 }
 
+static const char *result_name(enum pf_result r)
+{
+	switch (r) {
+	case PF_PASS: return "pass";
+	case PF_FAIL: return "fail";
+	case PF_SKIP: return "skip";
+	default: return "error";
+	}
+}
+
+enum pf_result pf_expect(enum pf_result got, enum pf_result want,
+			 const char *what)
+{
+	const char *said = pf_shared ? pf_shared->reason : "";
+
+	if (got != want) {
+		if (pf_shared)
+			pf_shared->reason[0] = '\0';
+		return pf_fail("%s: %s, expected %s", what, result_name(got),
+			       result_name(want));
+	}
+	pf_diag("%s: %s as expected%s%s", what, result_name(got),
+		*said ? ": " : "", said);
+	if (pf_shared)
+		memset(pf_shared->reason, 0, sizeof(pf_shared->reason));
+	return PF_PASS;
+}
+
 void pf_diag(const char *fmt, ...)
 {
 	char buf[2048];

@@ -100,6 +100,12 @@ struct pf_case {
 enum pf_result pf_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 enum pf_result pf_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 enum pf_result pf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * For negative self-tests: PF_PASS when got is want (the reason the checked
+ * code recorded is shown and forgotten), else a failure naming what.
+ */
+enum pf_result pf_expect(enum pf_result got, enum pf_result want,
+			 const char *what);
 /* A '#' diagnostic line, printed at once (policy observations, details). */
 void pf_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
