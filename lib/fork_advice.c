@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MADV_DONTFORK and MADV_WIPEONFORK over an io_uring fixed buffer: the
+ * old workaround for pins across fork (ibv_fork_init) and its sibling.
+ * The child must get no mapping (DONTFORK) or zero-filled memory
+ * (WIPEONFORK); the parent's pin must not be disturbed by the fork.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+
+#include "event.h"
+#include "madvise_events.h"
+#include "odirect.h"
+#include "oracle.h"
+#include "pattern.h"
+#include "uring.h"
+
+enum { SEED_BEFORE = 91, SEED_PARENT = 92, SEED_DEVICE = 93 };
+
+struct advised {
+	struct pf_region *r;
+	enum pf_fork_advice advice;
+	struct pf_scratch s;
+	struct pf_uring u;
+};
+
+static sigjmp_buf segv_jump;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(segv_jump, 1);
+}
+
+/* 1 when reading addr faults with SIGSEGV. */
+static int access_faults(const volatile char *addr)
+{
+	struct sigaction sa = { .sa_handler = on_segv }, old;
+	int faulted = 0;
+	char c;
+
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(segv_jump, 1))
+		faulted = 1;
+	else
+		c = *addr;
+	sigaction(SIGSEGV, &old, NULL);
+	(void)c;
+	return faulted;
+}
+
+static int child_has_no_mapping(const struct pf_region *r)
+{
+	/* msync fails with ENOMEM on an unmapped range */
+	if (!msync(r->base, r->len, MS_ASYNC) || errno != ENOMEM)
+		return PF_ADVICE_CHILD_MAPPED;
+	if (!access_faults(r->base) || !access_faults(r->base + r->len - 1))
+		return PF_ADVICE_CHILD_NO_SEGV;
+	return PF_ADVICE_CHILD_OK;
+}
+
+static int child_sees_zeros(const struct pf_region *r)
+{
+	for (size_t i = 0; i < r->len; i++)
+		if (r->base[i])
+			return PF_ADVICE_CHILD_NOT_ZERO;
+	return PF_ADVICE_CHILD_OK;
+}
+
+int pf_advice_child_check(const struct pf_region *r, enum pf_fork_advice advice)
+{
+	return advice == PF_ADVICE_DONTFORK ? child_has_no_mapping(r) :
+					      child_sees_zeros(r);
+}
+
+static int child_main(void *arg)
+{
+	const struct advised *a = arg;
+
+	return pf_advice_child_check(a->r, a->advice);
+}
+
+enum pf_result pf_advice_child_verdict(int status, enum pf_fork_advice advice)
+{
+	const char *name = advice == PF_ADVICE_DONTFORK ? "MADV_DONTFORK" :
+							  "MADV_WIPEONFORK";
+
+	switch (status) {
+	case PF_ADVICE_CHILD_OK:
+		pf_diag("child: %s", advice == PF_ADVICE_DONTFORK ?
+			"no mapping, SIGSEGV on access" : "zero-filled memory");
+		return PF_PASS;
+	case PF_ADVICE_CHILD_MAPPED:
+		return pf_fail("%s: the child inherited the mapping", name);
+	case PF_ADVICE_CHILD_NO_SEGV:
+		return pf_fail("%s: no mapping in the child, yet reading it did not fault", name);
+	case PF_ADVICE_CHILD_NOT_ZERO:
+		return pf_fail("%s: the child's memory is not zero-filled", name);
+	}
+	return pf_error("the child died (status %d)", status);
+}
+
+static enum pf_result setup(struct advised *a)
+{
+	int advice = a->advice == PF_ADVICE_DONTFORK ? MADV_DONTFORK :
+						       MADV_WIPEONFORK;
+	char why[256];
+	int err;
+
+	if (pf_scratch_open(&a->s, a->r->len, why, sizeof(why)))
+		return pf_skip("%s", why);
+	err = pf_uring_init(&a->u);
+	if (err)
+		return pf_skip("io_uring: %s", strerror(-err));
+	pf_pattern_fill(a->r->base, a->r->len, SEED_BEFORE);
+	err = pf_uring_register(&a->u, a->r->base, a->r->len);
+	if (err)
+		return pf_skip("cannot register the buffer: %s", strerror(-err));
+	if (madvise(a->r->base, a->r->len, advice))
+		return pf_skip("madvise %s: %s", advice == MADV_DONTFORK ?
+			       "MADV_DONTFORK" : "MADV_WIPEONFORK", strerror(errno));
+	return PF_PASS;
+}
+
+static enum pf_result parent_pin_coherent(struct advised *a)
+{
+	enum pf_result res;
+
+	pf_pattern_fill(a->r->base, a->r->len, SEED_PARENT);
+	res = pf_fixed_sends(&a->u, &a->s, a->r->base, a->r->len, SEED_PARENT);
+	if (res == PF_PASS)
+		res = pf_fixed_brings(&a->u, &a->s, a->r->base, a->r->base,
+				      a->r->len, SEED_DEVICE);
+	return res;
+}
+
+enum pf_result pf_fork_advice_run(struct pf_region *r,
+				  enum pf_fork_advice advice)
+{
+	struct advised a = { .r = r, .advice = advice };
+	const struct rlimit no_core = { 0, 0 };
+	struct pf_event_run ev;
+	enum pf_result res, child;
+	int err;
+
+	a.s.fd = a.s.dio_fd = -1;
+	res = setup(&a);
+	if (res != PF_PASS)
+		goto out;
+	setrlimit(RLIMIT_CORE, &no_core);
+	err = pf_fork_alive(&ev, child_main, &a);
+	if (err) {
+		res = pf_error("fork: %s", strerror(-err));
+		goto out;
+	}
+	/* the child looks only after the parent's CPU writes and the I/O */
+	res = parent_pin_coherent(&a);
+	child = pf_advice_child_verdict(pf_event_finish(&ev), advice);
+	if (res == PF_PASS || child == PF_FAIL)
+		res = child;
+out:
+	pf_uring_exit(&a.u);
+	pf_scratch_close(&a.s);
+	return res;
+}
