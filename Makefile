@@ -47,6 +47,8 @@ $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a
 $(BUILD)/tests/rdma_%: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
+# pin_invariants alone links libnuma (move_pages, mbind).
+$(BUILD)/tests/pin_invariants: override LDLIBS += -lnuma
 $(BUILD)/tests/rdma_mr: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
 $(BUILD)/tests/rdma_mr: $(BUILD)/lib/libpinfork_helper.so
 
