@@ -16,10 +16,10 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "lockstep.h"
 #include "madvise_events.h"
 #include "pagemap.h"
 #include "pattern.h"
+#include "turns.h"
 #include "view_oracle.h"
 
 #define KPF_MLOCKED 33
@@ -125,13 +125,6 @@ enum pf_result pf_mlock_released(const void *addr, size_t len,
 	return PF_PASS;
 }
 
-static enum pf_result worst(enum pf_result a, enum pf_result b)
-{
-	if (a == PF_FAIL || b == PF_FAIL)
-		return PF_FAIL;
-	return a != PF_PASS ? a : b;
-}
-
 static enum pf_result view_result(const char *who, const struct pf_region *r,
 				  uint32_t own, uint32_t foreign)
 {
@@ -172,8 +165,8 @@ static enum pf_result munlock_half(struct ml *m)
 	if (!m->locked)
 		return res;
 	if (munlock(m->r->base, m->half))
-		return worst(res, pf_error("%s: munlock: %s", m->who, strerror(errno)));
-	return worst(res, pf_mlock_released(m->r->base, m->r->len, m->baseline_kb));
+		return pf_worst(res, pf_error("%s: munlock: %s", m->who, strerror(errno)));
+	return pf_worst(res, pf_mlock_released(m->r->base, m->r->len, m->baseline_kb));
 }
 
 static enum pf_result do_turn(struct ml *m, int turn)
@@ -190,29 +183,14 @@ static enum pf_result do_turn(struct ml *m, int turn)
 	case 3:
 		return munlock_half(m);
 	default:
-		return worst(view_result(m->who, m->r, SEED_O, SEED_M),
+		return pf_worst(view_result(m->who, m->r, SEED_O, SEED_M),
 			     pf_mlock_released(m->r->base, m->r->len, m->baseline_kb));
 	}
 }
 
-/* M owns the odd turns. Every turn ends by handing over, so the peer's
- * wait for the last turn returns too. */
-static enum pf_result take_turns(struct ml *m, struct pf_lockstep *ls,
-				 int is_mlocker)
+static enum pf_result turn_fn(void *arg, int turn)
 {
-	enum pf_result res = PF_PASS;
-
-	m->baseline_kb = pf_locked_kb(m->r->base, m->r->len);
-	for (int turn = 1; turn <= TURNS; turn++) {
-		if ((turn % 2 == 1) == is_mlocker) {
-			res = worst(res, do_turn(m, turn));
-			if (pf_lockstep_give(ls))
-				return pf_error("%s: the other process left", m->who);
-		} else if (pf_lockstep_wait(ls)) {
-			return pf_error("%s: the other process left", m->who);
-		}
-	}
-	return res;
+	return do_turn(arg, turn);
 }
 
 /* The batches to drain are this CPU's: stay on it, children too. */
@@ -235,8 +213,6 @@ enum pf_result pf_mlock_half_fork_run(struct pf_region *r,
 	struct ml m = { .r = r, .plan = plan,
 			.half = (r->folio / 2 + ps - 1) & ~(ps - 1) };
 	struct pf_lockstep ls;
-	enum pf_result res;
-	int status;
 	pid_t pid;
 
 	if ((uintptr_t)r->base % ps)
@@ -248,14 +224,10 @@ enum pf_result pf_mlock_half_fork_run(struct pf_region *r,
 	pid = pf_lockstep_fork(&ls);
 	if (pid < 0)
 		return pf_error("fork: %s", strerror((int)-pid));
-	if (pid == 0) {
-		m.who = "child";
-		pf_lockstep_exit(&ls, take_turns(&m, &ls, plan->side == PF_MLOCK_CHILD));
-	}
-	m.who = "parent";
-	res = take_turns(&m, &ls, plan->side == PF_MLOCK_PARENT);
-	status = pf_lockstep_reap(&ls);
-	if (status < 0)
-		return worst(res, pf_error("the child died"));
-	return worst(res, (enum pf_result)status);
+	m.who = pid ? "parent" : "child";
+	m.baseline_kb = pf_locked_kb(r->base, r->len);
+	if (pid == 0)
+		pf_lockstep_exit(&ls, pf_take_turns(&ls, TURNS, plan->side == PF_MLOCK_CHILD,
+						    turn_fn, &m));
+	return pf_turns_parent(&ls, TURNS, plan->side == PF_MLOCK_PARENT, turn_fn, &m);
 }
