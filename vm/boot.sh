@@ -91,7 +91,7 @@ bzimage_version() {
 pvh_vmlinux() {
 	local img=$1 out key setup off len size tmp zf
 	command -v readelf >/dev/null || return 1
-	key=$(stat -L -c '%s %Y' "$img" | cat - <(realpath "$img") | sha256sum | cut -c1-16)
+	key=$(sha256sum < "$img" | cut -c1-16)
 	out=$CACHE_DIR/vmlinux/$key.elf
 	if [ ! -f "$out" ]; then
 		mkdir -p "$CACHE_DIR/vmlinux"
@@ -128,6 +128,7 @@ pvh_vmlinux() {
 			return 1
 		fi
 	fi
+	touch "$out"	# in use: keep it from prune_cache
 	echo "$out"
 }
 
@@ -274,6 +275,13 @@ module_closure() {
 	' FS='[: ]+' "$moddir/modules.dep"
 }
 
+# Derived files (initramfs images, uncompressed kernels) are cheap to remake:
+# drop those unused for two weeks. Unpacked kernels stay.
+prune_cache() {
+	find "$CACHE_DIR/initramfs" "$CACHE_DIR/vmlinux" -maxdepth 1 -type f \
+		-mtime +14 -delete 2>/dev/null || true
+}
+
 # Builds (or reuses) the initramfs for this kernel; sets $initrd.
 build_initramfs() {
 	local bb key list
@@ -287,7 +295,7 @@ build_initramfs() {
 		if [ -n "$list" ]; then awk '{print $2}' <<<"$list" | xargs stat -L -c '%n %s %Y'; fi; } |
 		sha256sum | cut -c1-16)
 	initrd=$CACHE_DIR/initramfs/$key.cpio.gz
-	[ -f "$initrd" ] && return 0
+	[ -f "$initrd" ] && { touch "$initrd"; return 0; }
 	mkdir -p "$CACHE_DIR/initramfs"
 	local root=$work/initramfs name f
 	mkdir -p "$root/bin" "$root/modules"
@@ -550,6 +558,7 @@ main() {
 	trap 'on_signal 129' HUP
 	resolve_kernel
 	choose_accel
+	prune_cache
 	boot_img=$kimg
 	if [ "$pvh" = 1 ] && [ "$accel" = tcg ]; then
 		boot_img=$(pvh_vmlinux "$kimg") || boot_img=$kimg
