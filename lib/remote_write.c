@@ -106,6 +106,11 @@ static enum pf_result run_writer(const struct remote *rm)
 	if (err == EPERM || err == EACCES)
 		return pf_skip("%s write into pid %d: %s", how, (int)rm->target_pid,
 			       strerror(err));
+	/* e.g. 6.1 refuses FOLL_FORCE writes into R/O private hugetlb: no data
+	 * went anywhere, so nothing to judge */
+	if (rm->plan->readonly && (err == EIO || err == EFAULT))
+		return pf_skip("%s write into a PROT_READ mapping refused: %s", how,
+			       strerror(err));
 	if (err)
 		return pf_error("%s write into pid %d: %s", how, (int)rm->target_pid,
 				strerror(err));
