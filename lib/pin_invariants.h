@@ -106,11 +106,21 @@ enum pf_result pf_ksm_expose(const struct pf_cover *c);
  * PF_SKIP when libnuma or a second node is missing.
  */
 enum pf_result pf_numa_pick(const void *addr, int *from, int *to);
-/* move_pages() of every page of c to node; status[] per page. 0 or -errno. */
-int pf_numa_move(const struct pf_cover *c, int node, int *status);
-/* Pages of c whose move_pages() status is node. */
+/*
+ * move_pages(MPOL_MF_MOVE) of every page of c to node: the number of pages
+ * not moved, or -errno. status[] per page: the node, -errno for a page it
+ * did not take up, or PF_NUMA_QUEUED when the kernel did not report back
+ * (a page it tried and failed to move; ask pf_numa_where).
+ */
+#define PF_NUMA_QUEUED (-100000)
+long pf_numa_move(const struct pf_cover *c, int node, int *status);
+/* Pages move_pages() could not even look at (-EFAULT, -ENOENT). */
+size_t pf_numa_unseen(const int *status, size_t pages);
+/* The node of every page of c (or -errno per page) into status. 0 or -errno. */
+int pf_numa_where(const struct pf_cover *c, int *status);
+/* Pages whose status is node. */
 size_t pf_numa_count(const int *status, size_t pages, int node);
-/* "N on node X, M -EBUSY, ..." for diagnostics. */
+/* "N x node X, M x -EFAULT, ..." for diagnostics. */
 void pf_numa_status_diag(const char *what, const int *status, size_t pages);
 /* mbind(MPOL_BIND node, MPOL_MF_MOVE | MPOL_MF_STRICT); 0 or -errno. */
 int pf_numa_mbind_move(const struct pf_cover *c, int node);

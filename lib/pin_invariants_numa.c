@@ -40,28 +40,51 @@ enum pf_result pf_numa_pick(const void *addr, int *from, int *to)
 	return pf_skip("only one NUMA node with memory: nowhere to migrate to");
 }
 
-int pf_numa_move(const struct pf_cover *c, int node, int *status)
+/* move_pages() of every page of c: to node, or (node < 0) only asking. */
+static long move_or_query(const struct pf_cover *c, int node, int *status)
 {
 	size_t ps = pf_page_size(), pages = c->len / ps;
 	void **addr = calloc(pages, sizeof(*addr));
 	int *nodes = calloc(pages, sizeof(*nodes));
-	int err = 0;
+	long rc;
 
 	if (!addr || !nodes) {
-		err = -ENOMEM;
+		rc = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < pages; i++) {
 		addr[i] = c->start + i * ps;
 		nodes[i] = node;
-		status[i] = -EINPROGRESS;
 	}
-	if (move_pages(0, pages, addr, nodes, status, MPOL_MF_MOVE) < 0)
-		err = -errno;
+	rc = move_pages(0, pages, addr, node < 0 ? NULL : nodes, status,
+			MPOL_MF_MOVE);
+	if (rc < 0)
+		rc = -errno;
 out:
 	free(addr);
 	free(nodes);
-	return err;
+	return rc;
+}
+
+long pf_numa_move(const struct pf_cover *c, int node, int *status)
+{
+	for (size_t i = 0; i < c->len / pf_page_size(); i++)
+		status[i] = PF_NUMA_QUEUED;
+	return move_or_query(c, node, status);
+}
+
+size_t pf_numa_unseen(const int *status, size_t pages)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		n += status[i] == -EFAULT || status[i] == -ENOENT;
+	return n;
+}
+
+int pf_numa_where(const struct pf_cover *c, int *status)
+{
+	return (int)move_or_query(c, -1, status);
 }
 
 size_t pf_numa_count(const int *status, size_t pages, int node)
@@ -91,7 +114,10 @@ void pf_numa_status_diag(const char *what, const int *status, size_t pages)
 
 		while (i + same < pages && status[i + same] == status[i])
 			same++;
-		if (status[i] < 0)
+		if (status[i] == PF_NUMA_QUEUED)
+			used += snprintf(line + used, sizeof(line) - used,
+					 " %zu x queued", same);
+		else if (status[i] < 0)
 			used += snprintf(line + used, sizeof(line) - used,
 					 " %zu x -%s", same,
 					 errno_name(-status[i]));
@@ -100,7 +126,7 @@ void pf_numa_status_diag(const char *what, const int *status, size_t pages)
 					 " %zu x node %d", same, status[i]);
 		i += same - 1;
 	}
-	pf_diag("%s: move_pages status per page:%s",
+	pf_diag("%s: pages per node (or -errno):%s",
 		what, line);
 }
 

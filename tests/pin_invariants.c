@@ -264,16 +264,15 @@ static enum pf_result move_pages_control(const struct pf_cover *c)
 	char *twin = pf_twin_map(c->start, c->len);
 	struct pf_cover tc = { twin, c->len };
 	int *status = calloc(pages, sizeof(int));
-	int from, to, err;
+	int from, to;
+	long rc;
 	enum pf_result res = twin && status ? pf_numa_pick(twin, &from, &to) :
 				 pf_error("out of memory");
 
-	if (res == PF_PASS) {
-		err = pf_numa_move(&tc, to, status);
-		if (err)
-			res = pf_skip("move_pages of an unpinned twin: %s", strerror(-err));
-	}
-	if (res == PF_PASS && !pf_numa_count(status, pages, to)) {
+	if (res == PF_PASS && (rc = pf_numa_move(&tc, to, status)) < 0)
+		res = pf_skip("move_pages of an unpinned twin: %s", strerror((int)-rc));
+	if (res == PF_PASS && !pf_numa_where(&tc, status) &&
+	    !pf_numa_count(status, pages, to)) {
 		pf_numa_status_diag("unpinned twin", status, pages);
 		res = pf_skip("move_pages did not move an unpinned twin to node %d", to);
 	}
@@ -282,14 +281,27 @@ static enum pf_result move_pages_control(const struct pf_cover *c)
 	return res;
 }
 
+/* Where the pinned pages are, before or after the event. */
+static void nodes_diag(const char *when, const struct pf_cover *c, int *status)
+{
+	int err = pf_numa_where(c, status);
+
+	if (err)
+		pf_diag("pinned pages %s: move_pages cannot tell: %s", when,
+			strerror(-err));
+	else
+		pf_numa_status_diag(when, status, c->len / pf_page_size());
+}
+
 static enum pf_result migrate_pinned(struct pf_ctx *ctx)
 {
 	struct pf_region *r = ctx->region;
 	struct pf_cover c = pf_page_cover(r->base, r->len);
+	int *status = calloc(c.len / pf_page_size(), sizeof(int));
 	size_t pages = c.len / pf_page_size();
-	int *status = calloc(pages, sizeof(int));
 	struct pf_pinned p;
-	int from, to, err;
+	int from, to;
+	long rc = 0;
 	enum pf_result res = pf_pinned_setup(&p, r->base, r->len, SEED_SHARED);
 
 	if (res == PF_PASS)
@@ -298,11 +310,20 @@ static enum pf_result migrate_pinned(struct pf_ctx *ctx)
 	if (res == PF_PASS)
 		res = move_pages_control(&c);
 	if (res == PF_PASS) {
-		err = pf_numa_move(&c, to, status);
-		if (err)
-			pf_diag("move_pages of the pinned pages: %s", strerror(-err));
-		/* expected: -EBUSY or the old node for every pinned page */
-		pf_numa_status_diag("pinned pages", status, pages);
+		nodes_diag("pinned pages before", &c, status);
+		rc = pf_numa_move(&c, to, status);
+		/* expected: the pinned pages stay (-EBUSY, or counted as not moved) */
+		if (rc < 0)
+			res = pf_skip("move_pages to node %d: %s", to, strerror((int)-rc));
+	}
+	if (res == PF_PASS) {
+		pf_diag("move_pages to node %d: %ld pages not moved", to, rc);
+		pf_numa_status_diag("move_pages status", status, pages);
+		if (pf_numa_unseen(status, pages) == pages)
+			res = pf_skip("move_pages could not look up the pinned pages (-EFAULT/-ENOENT): nothing was migrated or refused");
+	}
+	if (res == PF_PASS) {
+		nodes_diag("pinned pages after", &c, status);
 		res = pf_pinned_coherent(&p);
 	}
 	free(status);
