@@ -102,6 +102,9 @@ static int rxe_available(void)
 
 	if (!access("/sys/module/rdma_rxe", F_OK))
 		return 1;
+	/* RDMA core present: a built-in rdma_rxe has no /sys/module entry */
+	if (!access("/sys/class/infiniband", F_OK))
+		return 1;
 	if (uname(&u))
 		return 0;
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
