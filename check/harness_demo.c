@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "knob.h"
+#include "uring.h"
 #include "pf_case.h"
 
 static enum pf_result demo_pass(struct pf_ctx *ctx)
@@ -117,6 +119,39 @@ static enum pf_result demo_kernel_warning(struct pf_ctx *ctx)
 	return PF_PASS;	/* the runner must turn this into a failure */
 }
 
+/*
+ * A process outside the case's process group keeps a fixed buffer (pinned
+ * pages) registered after the case ends: the accounting oracle must see
+ * the pins not given back. It lets go after a few seconds.
+ */
+static void hold_pins_then_exit(void)
+{
+	static char buf[64 << 10];
+	struct pf_uring u;
+
+	setsid();
+	if (pf_uring_init(&u) || pf_uring_register(&u, buf, sizeof(buf)))
+		_exit(1);
+	sleep(6);
+	_exit(0);
+}
+
+static enum pf_result demo_leak_pins(struct pf_ctx *ctx)
+{
+	pid_t pid;
+
+	(void)ctx;
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0)
+			hold_pins_then_exit();
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	sleep(1);	/* let the registration happen */
+	return PF_PASS;	/* the runner must turn this into a failure */
+}
+
 static const struct pf_template templates[] = {
 	{ .name = "demo-pass", .summary = "passes", .run = demo_pass },
 	{ .name = "demo-fail", .summary = "fails with hints", .run = demo_fail,
@@ -128,6 +163,7 @@ static const struct pf_template templates[] = {
 	{ .name = "demo-noise", .summary = "prints non-TAP lines", .run = demo_noise },
 	{ .name = "demo-straggler", .summary = "leaves a child behind", .run = demo_straggler },
 	{ .name = "demo-knob-hang", .summary = "changes a knob and hangs", .run = demo_knob_hang, .timeout = 1 },
+	{ .name = "demo-leak-pins", .summary = "leaves pinned pages behind in a process of another session", .run = demo_leak_pins, .needs = PF_NEED_ROOT | PF_NEED_URING },
 	{ .name = "demo-kernel-warning", .summary = "logs a fake kernel WARNING", .run = demo_kernel_warning, .needs = PF_NEED_ROOT },
 };
 

@@ -29,7 +29,7 @@ rc=$?
 [ "$rc" = 1 ] && pass "exit 1 when a case failed" || fail "exit $rc, expected 1"
 out=$WORK/demo.tap
 expect_line "$out" '^TAP version 13$' "TAP version 13 header"
-expect_line "$out" '^1\.\.10$' "exact plan"
+expect_line "$out" '^1\.\.11$' "exact plan"
 expect_line "$out" '^ok 1 demo-pass$' "pass line"
 expect_line "$out" '^not ok 2 demo-fail # data mismatch$' "fail line with reason"
 expect_line "$out" '^# hint: needs linux-git 70e806e4e645 \(v5\.9\) "mm: Do early cow' "hint names the fix with its subject"
@@ -42,9 +42,11 @@ expect_line "$out" '^not ok 6 demo-crash # ERROR case process killed by signal 6
 expect_line "$out" '^# ok 99 not-a-result$' "stray output is turned into a # line"
 expect_line "$out" '^# noise on stderr$' "stderr is a # line"
 expect_line "$out" '^ok 8 demo-straggler$' "straggler case passes"
-expect_line "$out" '^# Totals: pass:3 fail:2 xfail:0 xpass:0 skip:1 error:4$' "Totals line"
+expect_line "$out" '^# Totals: pass:3 fail:3 xfail:0 xpass:0 skip:1 error:4$' "Totals line"
 if [ "$(id -u)" = 0 ]; then
-	expect_line "$out" '^not ok 10 demo-kernel-warning # kernel warned' "kernel-log oracle turns a WARNING into a failure"
+	expect_line "$out" '^not ok 10 demo-leak-pins # pins or hugetlb pages not given back' "accounting oracle turns pins left behind into a failure"
+	expect_line "$out" '^#   page pins held' "accounting oracle says which counter"
+	expect_line "$out" '^not ok 11 demo-kernel-warning # kernel warned' "kernel-log oracle turns a WARNING into a failure"
 fi
 if grep -Eq '^(ok|not ok) ' "$out" && ! grep -Ev '^(TAP version 13|1\.\.[0-9]+|(not )?ok [0-9]+ [a-z][a-z0-9_-]*( # .*)?|#.*)$' "$out" | grep -q .; then
 	pass "every line is TAP (result, plan, or # diagnostic)"
@@ -62,7 +64,7 @@ else
 fi
 prove -e cat "$out" >"$WORK/prove.out" 2>&1
 grep -q 'Parse errors' "$WORK/prove.out" && fail "prove: parse errors" || pass "prove parses the output"
-grep -Eq 'Failed (tests|test): *2, 4-6, 9-10|Failed 6/10' "$WORK/prove.out" && pass "prove counts the 6 failures" ||
+grep -Eq 'Failed (tests|test): *2, 4-6, 9-11|Failed 7/11' "$WORK/prove.out" && pass "prove counts the 7 failures" ||
 	{ [ "$(id -u)" = 0 ] && fail "prove disagrees on failures: $(grep -i failed "$WORK/prove.out" | head -2)"; }
 "$demo" -t demo-pass,demo-skip >"$WORK/ok.tap"; rc=$?
 [ "$rc" = 0 ] && pass "exit 0 when nothing failed" || fail "exit $rc with pass+skip"
@@ -80,7 +82,7 @@ if $PY -c 'import tap' 2>/dev/null; then
 import sys
 from tap.parser import Parser
 n = sum(1 for l in Parser().parse_file(sys.argv[1]) if l.category == "test")
-sys.exit(0 if n == 10 else 1)
+sys.exit(0 if n == 11 else 1)
 PY
 fi
 

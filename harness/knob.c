@@ -76,17 +76,28 @@ static int write_value(const char *path, const char *value)
 	return err;
 }
 
+/*
+ * Opens and locks the journal. A restore unlinks it under the lock, so after
+ * taking the lock make sure the file we hold is still the one at the path.
+ */
 static int journal_open(int flags)
 {
 	char path[512];
-	int fd;
+	struct stat held, named;
 
 	mkdir(knob_state_dir(), 0700);
 	journal_path(path, sizeof(path));
-	fd = open(path, flags | O_CLOEXEC, 0600);
-	if (fd >= 0)
+	for (;;) {
+		int fd = open(path, flags | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return fd;
 		flock(fd, LOCK_EX);
-	return fd;
+		if (!fstat(fd, &held) && !stat(path, &named) &&
+		    held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+			return fd;
+		close(fd);
+	}
 }
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -134,19 +145,22 @@ int knob_set(const char *path, const char *value)
 	char old[256];
 	int fd, n, err;
 
-	err = knob_read(path, old, sizeof(old));
-	if (err)
-		return err;
+	/* read, journal and write under the lock: a concurrent restore must
+	 * not slip in between and make us journal its victim's value */
 	fd = journal_open(O_RDWR | O_CREAT | O_APPEND);
 	if (fd < 0)
 		return -errno;
-	n = journal_load(fd, e, MAX_ENTRIES);
-	if (!journaled(e, n, path)) {
-		dprintf(fd, "%s\t%s\n", path, old);
-		fsync(fd);
+	err = knob_read(path, old, sizeof(old));
+	if (!err) {
+		n = journal_load(fd, e, MAX_ENTRIES);
+		if (!journaled(e, n, path)) {
+			dprintf(fd, "%s\t%s\n", path, old);
+			fsync(fd);
+		}
+		err = write_value(path, value);
 	}
 	close(fd);
-	return write_value(path, value);
+	return err;
 }
 
 int knob_undo_cmd(const char *cmd)
@@ -175,10 +189,11 @@ int knob_restore_all(void)
 	int fd, n, failed = 0;
 
 	journal_path(path, sizeof(path));
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (access(path, F_OK))
+		return 0;
+	fd = journal_open(O_RDWR);
 	if (fd < 0)
 		return 0;
-	flock(fd, LOCK_EX);
 	n = journal_load(fd, e, MAX_ENTRIES);
 	for (int i = n - 1; i >= 0; i--) {
 		/* only the first journaled value of a path is the original */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounting.h"
 #include "backing.h"
 #include "case_shared.h"
 #include "kmsg.h"
@@ -235,6 +236,25 @@ static enum tap_status status_of(int rc, int status, int timeout,
 	}
 }
 
+/* Pins and hugetlb pages a case took must be given back once it is gone. */
+static enum tap_status accounting_verdict(enum tap_status st,
+					  const struct acct_mark *m,
+					  char *reason, size_t size)
+{
+	char report[1024];
+
+	if (!acct_check(m, 3.0, report, sizeof(report)))
+		return st;
+	printf("# accounting did not return to its baseline:\n");
+	for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
+		printf("#   %s\n", line);
+	if (st == TAP_PASS || st == TAP_SKIP) {
+		snprintf(reason, size, "pins or hugetlb pages not given back after the case");
+		return TAP_FAIL;
+	}
+	return st;
+}
+
 static enum tap_status kernel_log_verdict(enum tap_status st,
 					  struct kmsg_mark *m, char *reason,
 					  size_t size)
@@ -259,6 +279,7 @@ enum tap_status pf_run_case(const struct pf_case *c,
 {
 	struct pf_shared *shared;
 	struct kmsg_mark mark;
+	struct acct_mark acct;
 	int pipefd[2], status = 0, rc, timeout = case_timeout(c, o);
 	double start = now();
 	enum tap_status st;
@@ -274,6 +295,7 @@ enum tap_status pf_run_case(const struct pf_case *c,
 	}
 	memset(shared, 0, sizeof(*shared));
 	kmsg_mark(&mark);
+	acct_mark(&acct);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -295,6 +317,7 @@ enum tap_status pf_run_case(const struct pf_case *c,
 	knob_restore_all();
 	snprintf(reason, reason_size, "%s", shared->reason);
 	st = status_of(rc, status, timeout, reason, reason_size);
+	st = accounting_verdict(st, &acct, reason, reason_size);
 	st = kernel_log_verdict(st, &mark, reason, reason_size);
 out:
 	close(pipefd[0]);
