@@ -16,16 +16,7 @@
 
 static enum pf_result map_region(struct pf_region *r, int flags)
 {
-	char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS,
-		       -1, 0);
-
-	if (p == MAP_FAILED)
-		return pf_error("mmap failed");
-	memset(r, 0, sizeof(*r));
-	r->base = r->map = p;
-	r->len = r->map_len = LEN;
-	r->folio = pf_page_size();
-	return PF_PASS;
+	return pf_region_map_anon(r, LEN, flags);
 }
 
 /* The scenario must have failed with the leak, and said why. */

@@ -5,6 +5,7 @@
 #include <alloca.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -71,6 +72,20 @@ void pf_unmap_region(struct pf_region *r)
 	if (r->map)
 		munmap(r->map, r->map_len);
 	r->map = NULL;
+}
+
+enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return pf_error("mmap failed");
+	memset(r, 0, sizeof(*r));
+	r->base = r->map = p;
+	r->len = r->map_len = len;
+	r->folio = pf_page_size();
+	return PF_PASS;
 }
 
 const char *pf_mapping_state(const void *addr, size_t len)

@@ -53,6 +53,12 @@ char *pf_map_aligned(size_t len, size_t align, struct pf_region *r);
 void pf_unmap_region(struct pf_region *r);
 
 /*
+ * Maps len bytes of anonymous memory (flags: MAP_PRIVATE or MAP_SHARED) as
+ * the whole of r, in small pages; PF_PASS, or PF_ERROR if mmap fails.
+ */
+enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags);
+
+/*
  * How [addr, addr+len) is mapped now, for diagnostics (policy, not
  * correctness): "PMD-mapped THP", "PTE-mapped large folio", "small pages",
  * "not present", or "unknown (no kpageflags)".
