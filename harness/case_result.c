@@ -22,38 +22,22 @@ static enum pf_result record(enum pf_result r, const char *fmt, va_list ap)
 	return r;
 }
 
-enum pf_result pf_fail(const char *fmt, ...)
-{
-	va_list ap;
-	enum pf_result r;
-
-	va_start(ap, fmt);
-	r = record(PF_FAIL, fmt, ap);
-	va_end(ap);
-	return r;
+/* pf_fail(), pf_skip(), pf_error(): record the reason, return the result. */
+#define RESULT_FN(fn, result)					\
+enum pf_result fn(const char *fmt, ...)				\
+{								\
+	va_list ap;						\
+	enum pf_result r;					\
+								\
+	va_start(ap, fmt);					\
+	r = record(result, fmt, ap);				\
+	va_end(ap);						\
+	return r;						\
 }
 
-enum pf_result pf_skip(const char *fmt, ...)
-{
-	va_list ap;
-	enum pf_result r;
-
-	va_start(ap, fmt);
-	r = record(PF_SKIP, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-enum pf_result pf_error(const char *fmt, ...)
-{
-	va_list ap;
-	enum pf_result r;
-
-	va_start(ap, fmt);
-	r = record(PF_ERROR, fmt, ap);
-	va_end(ap);
-	return r;
-}
+RESULT_FN(pf_fail, PF_FAIL)
+RESULT_FN(pf_skip, PF_SKIP)
+RESULT_FN(pf_error, PF_ERROR)
 
 static const char *result_name(enum pf_result r)
 {
