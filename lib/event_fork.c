@@ -152,56 +152,25 @@ const struct pf_event pf_event_fork_alive = {
 	.start = fork_alive,
 };
 
-static const struct pf_event fork_exit_event = {
-	.name = "fork-exit",
-	.summary = "fork(), the child exits at once",
-	.flags = PF_EV_FORK,
-	.start = fork_exit,
-};
-
-static const struct pf_event fork_exec_event = {
-	.name = "fork-exec",
-	.summary = "fork() then exec of /bin/true",
-	.flags = PF_EV_FORK,
-	.start = fork_exec,
-};
-
-static const struct pf_event system_event = {
-	.name = "system",
-	.summary = "a fork hidden in system()",
-	.flags = PF_EV_FORK | PF_EV_HIDDEN,
-	.start = lib_system,
-};
-
-static const struct pf_event popen_event = {
-	.name = "popen",
-	.summary = "a fork hidden in popen()",
-	.flags = PF_EV_FORK | PF_EV_HIDDEN,
-	.start = lib_popen,
-};
-
-static const struct pf_event posix_spawn_event = {
-	.name = "posix-spawn",
-	.summary = "a child started with posix_spawn()",
-	.flags = PF_EV_FORK | PF_EV_HIDDEN,
-	.start = lib_posix_spawn,
-};
-
-static const struct pf_event thread_fork_event = {
-	.name = "thread-fork",
-	.summary = "fork() from another thread of the process",
-	.flags = PF_EV_FORK,
-	.start = thread_fork,
-};
+/* A row of pf_events[] for an event no other file names. */
+#define EVENT(ev_name, ev_summary, ev_flags, ev_start)			\
+	&(const struct pf_event){ .name = ev_name, .summary = ev_summary, \
+				  .flags = ev_flags, .start = ev_start }
 
 const struct pf_event *const pf_events[] = {
 	&pf_event_fork_alive,
-	&fork_exit_event,
-	&fork_exec_event,
-	&system_event,
-	&popen_event,
-	&posix_spawn_event,
-	&thread_fork_event,
+	EVENT("fork-exit", "fork(), the child exits at once",
+	      PF_EV_FORK, fork_exit),
+	EVENT("fork-exec", "fork() then exec of /bin/true",
+	      PF_EV_FORK, fork_exec),
+	EVENT("system", "a fork hidden in system()",
+	      PF_EV_FORK | PF_EV_HIDDEN, lib_system),
+	EVENT("popen", "a fork hidden in popen()",
+	      PF_EV_FORK | PF_EV_HIDDEN, lib_popen),
+	EVENT("posix-spawn", "a child started with posix_spawn()",
+	      PF_EV_FORK | PF_EV_HIDDEN, lib_posix_spawn),
+	EVENT("thread-fork", "fork() from another thread of the process",
+	      PF_EV_FORK, thread_fork),
 };
 const size_t pf_events_count = sizeof(pf_events) / sizeof(pf_events[0]);
 
