@@ -47,11 +47,10 @@ size_t pf_thp_size(void)
 	return size;
 }
 
-char *pf_map_aligned(size_t len, size_t align, struct pf_region *r)
+char *pf_map_aligned_prot(size_t len, size_t align, int prot)
 {
 	size_t span = len + align;
-	char *map = mmap(NULL, span, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *map = mmap(NULL, span, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *base;
 
 	if (map == MAP_FAILED)
@@ -62,6 +61,15 @@ char *pf_map_aligned(size_t len, size_t align, struct pf_region *r)
 		munmap(map, base - map);
 	if (map + span > base + len)
 		munmap(base + len, map + span - (base + len));
+	return base;
+}
+
+char *pf_map_aligned(size_t len, size_t align, struct pf_region *r)
+{
+	char *base = pf_map_aligned_prot(len, align, PROT_READ | PROT_WRITE);
+
+	if (!base)
+		return NULL;
 	r->map = base;
 	r->map_len = len;
 	return base;

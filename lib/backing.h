@@ -50,6 +50,8 @@ size_t pf_thp_size(void);
 
 /* Maps len bytes aligned to align (anonymous, private); NULL on failure. */
 char *pf_map_aligned(size_t len, size_t align, struct pf_region *r);
+/* The same with protection prot, a mapping of its own that no region owns. */
+char *pf_map_aligned_prot(size_t len, size_t align, int prot);
 void pf_unmap_region(struct pf_region *r);
 
 /*

@@ -51,23 +51,6 @@ enum pf_result pf_zero_allow(int huge)
 	return r == PF_PASS ? allow_huge_zero_page() : r;
 }
 
-/* A read-only mapping of len bytes aligned to align, a mapping of its own. */
-static char *map_read_only(size_t len, size_t align)
-{
-	size_t span = len + align;
-	char *map = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *base;
-
-	if (map == MAP_FAILED)
-		return NULL;
-	base = (char *)(((uintptr_t)map + align - 1) & ~(uintptr_t)(align - 1));
-	if (base > map)
-		munmap(map, base - map);
-	if (map + span > base + len)
-		munmap(base + len, map + span - (base + len));
-	return base;
-}
-
 static int verify_huge(const void *addr, size_t len, uint64_t head,
 		       char *why, size_t size)
 {
@@ -117,7 +100,7 @@ enum pf_result pf_zero_map(struct pf_zero_map *z, int huge)
 	memset(z, 0, sizeof(*z));
 	z->huge = huge;
 	z->len = len;
-	z->base = map_read_only(len, len);
+	z->base = pf_map_aligned_prot(len, len, PROT_READ);
 	if (!z->base)
 		return pf_error("mmap %zu bytes: %s", len, strerror(errno));
 	if (madvise(z->base, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) && huge)
