@@ -49,24 +49,31 @@ static enum pf_result dontneed_control(struct pf_ctx *ctx)
 	return pf_expect(res, PF_PASS, "partial MADV_DONTNEED of small pages");
 }
 
-/* The accounting oracle fed a region that is still mlocked. */
-static enum pf_result still_locked_reported(struct pf_ctx *ctx)
+/* The accounting oracle after mlock of half a region (then munlock, if unlock). */
+static enum pf_result mlock_accounting(int unlock, enum pf_result want,
+				       const char *what)
 {
 	struct pf_region r;
 	enum pf_result res = map_region(&r);
 	long baseline;
 
-	(void)ctx;
 	if (res != PF_PASS)
 		return res;
 	baseline = pf_locked_kb(r.base, r.len);
-	if (mlock(r.base, r.len / 2)) {
+	if (mlock(r.base, r.len / 2) || (unlock && munlock(r.base, r.len / 2))) {
 		munmap(r.map, r.map_len);
-		return pf_skip("mlock failed");
+		return pf_skip(unlock ? "mlock/munlock failed" : "mlock failed");
 	}
 	res = pf_mlock_released(r.base, r.len, baseline);
 	munmap(r.map, r.map_len);
-	return pf_expect(res, PF_FAIL, "Mlocked accounting oracle on a locked region");
+	return pf_expect(res, want, what);
+}
+
+/* The accounting oracle fed a region that is still mlocked. */
+static enum pf_result still_locked_reported(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return mlock_accounting(0, PF_FAIL, "Mlocked accounting oracle on a locked region");
 }
 
 /* Pages still PG_mlocked although smaps agrees with the baseline given. */
@@ -94,21 +101,8 @@ static enum pf_result still_mlocked_pages_reported(struct pf_ctx *ctx)
 /* Control: after munlock the same oracle passes. */
 static enum pf_result unlocked_passes(struct pf_ctx *ctx)
 {
-	struct pf_region r;
-	enum pf_result res = map_region(&r);
-	long baseline;
-
 	(void)ctx;
-	if (res != PF_PASS)
-		return res;
-	baseline = pf_locked_kb(r.base, r.len);
-	if (mlock(r.base, r.len / 2) || munlock(r.base, r.len / 2)) {
-		munmap(r.map, r.map_len);
-		return pf_skip("mlock/munlock failed");
-	}
-	res = pf_mlock_released(r.base, r.len, baseline);
-	munmap(r.map, r.map_len);
-	return pf_expect(res, PF_PASS, "Mlocked accounting oracle after munlock");
+	return mlock_accounting(1, PF_PASS, "Mlocked accounting oracle after munlock");
 }
 
 struct advice_probe {

@@ -44,34 +44,36 @@ static enum pf_result unwritten_page_reported(struct pf_ctx *ctx)
 	return expect(res, PF_FAIL, "soft-dirty oracle on unwritten pages");
 }
 
+/* The mprotect scenario run by plan, on a region of its own. */
+static enum pf_result scenario(const struct pf_soft_dirty_plan *plan,
+			       enum pf_result want, const char *what)
+{
+	struct pf_region r;
+	enum pf_result res = map_region(&r);
+
+	if (res != PF_PASS)
+		return res;
+	res = pf_soft_dirty_mprotect_run(&r, plan);
+	munmap(r.map, r.map_len);
+	return expect(res, want, what);
+}
+
 /* The whole scenario with the write after mprotect left out. */
 static enum pf_result scenario_without_write_fails(struct pf_ctx *ctx)
 {
 	const struct pf_soft_dirty_plan plan = { .half = 1, .skip_write = 1 };
-	struct pf_region r;
-	enum pf_result res = map_region(&r);
 
 	(void)ctx;
-	if (res != PF_PASS)
-		return res;
-	res = pf_soft_dirty_mprotect_run(&r, &plan);
-	munmap(r.map, r.map_len);
-	return expect(res, PF_FAIL, "scenario whose last write is missing");
+	return scenario(&plan, PF_FAIL, "scenario whose last write is missing");
 }
 
 /* Control: the same scenario with the write passes. */
 static enum pf_result scenario_passes(struct pf_ctx *ctx)
 {
 	const struct pf_soft_dirty_plan plan = { .half = 1 };
-	struct pf_region r;
-	enum pf_result res = map_region(&r);
 
 	(void)ctx;
-	if (res != PF_PASS)
-		return res;
-	res = pf_soft_dirty_mprotect_run(&r, &plan);
-	munmap(r.map, r.map_len);
-	return expect(res, PF_PASS, "control scenario");
+	return scenario(&plan, PF_PASS, "control scenario");
 }
 
 static const struct pf_template templates[] = {
