@@ -59,20 +59,28 @@ static int replace_with_copy(char *p, size_t len)
 	return err;
 }
 
+/* Pins p's pages, then maps a copy of them at p: the pin keeps the old ones. */
+static enum pf_result pin_then_copy(struct pf_pinned *pin, char *p)
+{
+	enum pf_result res = pf_pinned_setup(pin, p, LEN, SEED);
+	int err;
+
+	if (res == PF_PASS && (err = replace_with_copy(p, LEN)))
+		res = pf_error("mmap MAP_FIXED: %s", strerror(-err));
+	return res;
+}
+
 /* A migration that ignored the pin: the CPU maps a copy, the pin the old page. */
 static enum pf_result migrated_copy(struct pf_ctx *ctx)
 {
 	char *p = map(LEN);
 	struct pf_pinned pin;
 	enum pf_result res;
-	int err;
 
 	(void)ctx;
 	if (!p)
 		return pf_error("mmap failed");
-	res = pf_pinned_setup(&pin, p, LEN, SEED);
-	if (res == PF_PASS && (err = replace_with_copy(p, LEN)))
-		res = pf_error("mmap MAP_FIXED: %s", strerror(-err));
+	res = pin_then_copy(&pin, p);
 	if (res == PF_PASS)
 		res = pf_expect(pf_pinned_coherent(&pin), PF_FAIL,
 				"coherence after a copy replaced the pinned page");
@@ -92,14 +100,11 @@ static enum pf_result ksm_merged_under_pin(struct pf_ctx *ctx)
 	struct pf_twins t = { 0 };
 	struct pf_pinned pin;
 	enum pf_result res;
-	int err;
 
 	(void)ctx;
 	if (!p)
 		return pf_error("mmap failed");
-	res = pf_pinned_setup(&pin, p, LEN, SEED);
-	if (res == PF_PASS && (err = replace_with_copy(p, LEN)))
-		res = pf_error("mmap MAP_FIXED: %s", strerror(-err));
+	res = pin_then_copy(&pin, p);
 	if (res == PF_PASS)
 		res = pf_twins_make(&t, p, LEN);
 	if (res == PF_PASS)
