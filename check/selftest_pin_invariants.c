@@ -33,14 +33,6 @@ static char *map(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static void region_of(struct pf_region *r, char *p, size_t len)
-{
-	memset(r, 0, sizeof(*r));
-	r->base = r->map = p;
-	r->len = r->map_len = len;
-	r->folio = pf_page_size();
-}
-
 /* Maps fresh pages at p holding the same bytes; a pin keeps the old ones. */
 static int replace_with_copy(char *p, size_t len)
 {
@@ -151,12 +143,11 @@ static int drop_pages(void *addr, size_t len)
 static enum pf_result madv_free_fixed_dropped(struct pf_ctx *ctx)
 {
 	struct pf_region r;
-	char *p = map(LEN);
+	enum pf_result res = pf_region_map_anon(&r, LEN, MAP_PRIVATE);
 
 	(void)ctx;
-	if (!p)
-		return pf_error("mmap failed");
-	region_of(&r, p, LEN);
+	if (res != PF_PASS)
+		return res;
 	return pf_expect(pf_madv_free_fixed_run(&r, drop_pages), PF_FAIL,
 			 "READ_FIXED into MADV_FREE'd pages dropped under the pin");
 }
@@ -164,12 +155,11 @@ static enum pf_result madv_free_fixed_dropped(struct pf_ctx *ctx)
 static enum pf_result madv_free_race_dropped(struct pf_ctx *ctx)
 {
 	struct pf_region r;
-	char *p = map(LEN);
+	enum pf_result res = pf_region_map_anon(&r, LEN, MAP_PRIVATE);
 
 	(void)ctx;
-	if (!p)
-		return pf_error("mmap failed");
-	region_of(&r, p, LEN);
+	if (res != PF_PASS)
+		return res;
 	return pf_expect(pf_madv_free_race_run(&r, 2.0, drop_pages), PF_FAIL,
 			 "O_DIRECT read into MADV_FREE'd pages dropped in flight");
 }
