@@ -560,12 +560,12 @@ run_in_vm() {
 }
 
 main() {
-	cmdline=("$@")
-	parse_args "$@"
-	profile=${opt_profile:-full}
 	trap 'on_signal INT' INT
 	trap 'on_signal TERM' TERM
 	trap 'on_signal HUP' HUP
+	cmdline=("$@")
+	parse_args "$@"
+	profile=${opt_profile:-full}
 	if [ -n "$opt_kernel" ] && [ ! -x "$REPO/vm/boot.sh" ]; then
 		usage_error "--kernel needs vm/boot.sh, which this tree does not have yet"
 	fi
