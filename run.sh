@@ -533,6 +533,8 @@ compare_results() {
 			nx++; fixed = fixed sprintf("  %-14s %s (was %s)\n", $1, $2, was)
 		} else if ($3 == "skip" && was != "skip") {
 			ns++; skips = skips sprintf("  %-14s %s (was %s): %s\n", $1, $2, was, $5)
+		} else if ($3 == "pass" && was == "skip") {
+			nr++
 		} else if (bad($3)) {
 			still++
 		}
@@ -542,7 +544,8 @@ compare_results() {
 		show("new failures", fails, nf)
 		show("fixed", fixed, nx)
 		show("newly skipped", skips, ns)
-		printf "\nstill failing: %d; cases only in old: %d\n", still, gone
+		printf "\nstill failing: %d; now run and passing (skipped before): %d; cases only in old: %d\n",
+			still, nr, gone
 		exit nf ? 1 : 0
 	}' "$old/records.tsv" "$new/records.tsv"
 }
