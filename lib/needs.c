@@ -140,35 +140,83 @@ static int need_rdma(char *why, size_t size)
 	return 0;
 }
 
+static int need_root(char *why, size_t size)
+{
+	if (!geteuid())
+		return 0;
+	snprintf(why, size, "needs root");
+	return -1;
+}
+
+static int need_kpageflags(char *why, size_t size)
+{
+	if (pf_kpageflags_readable())
+		return 0;
+	snprintf(why, size, "needs /proc/kpageflags and pagemap PFNs (root, CONFIG_PROC_PAGE_MONITOR)");
+	return -1;
+}
+
+static int need_ksm(char *why, size_t size)
+{
+	return need_file("/sys/kernel/mm/ksm/run", "kernel without KSM", why, size);
+}
+
+static int need_hugetlb(char *why, size_t size)
+{
+	return need_file("/sys/kernel/mm/hugepages", "kernel without hugetlbfs", why, size);
+}
+
+static int need_uffd(char *why, size_t size)
+{
+	int fd = (int)syscall(__NR_userfaultfd, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return need_file("/dev/userfaultfd", "userfaultfd unavailable", why, size);
+}
+
+/* In the order a case's reason names the first missing need. */
+static const struct {
+	unsigned need;
+	int (*check)(char *why, size_t size);
+} gates[] = {
+	{ PF_NEED_ROOT, need_root },
+	{ PF_NEED_KPAGEFLAGS, need_kpageflags },
+	{ PF_NEED_THP, need_thp },
+	{ PF_NEED_URING, need_uring },
+	{ PF_NEED_ODIRECT, need_odirect },
+	{ PF_NEED_SWAP, need_swap },
+	{ PF_NEED_KSM, need_ksm },
+	{ PF_NEED_HUGETLB, need_hugetlb },
+	{ PF_NEED_UFFD, need_uffd },
+	{ PF_NEED_RDMA, need_rdma },
+};
+
+#define NGATES (sizeof(gates) / sizeof(gates[0]))
+
+/*
+ * A gate's answer does not change during a run, and some cost a ring or a
+ * scratch file: each is asked once per program, not once per case.
+ */
+static int gate(size_t i, char *why, size_t size)
+{
+	static int verdict[NGATES];	/* 0 not asked, 1 holds, -1 missing */
+	static char reason[NGATES][256];
+
+	if (!verdict[i])
+		verdict[i] = gates[i].check(reason[i], sizeof(reason[i])) ? -1 : 1;
+	if (verdict[i] > 0)
+		return 0;
+	snprintf(why, size, "%s", reason[i]);
+	return -1;
+}
+
 int pf_needs_check(unsigned needs, char *why, size_t size)
 {
-	if ((needs & PF_NEED_ROOT) && geteuid()) {
-		snprintf(why, size, "needs root");
-		return -1;
-	}
-	if ((needs & PF_NEED_KPAGEFLAGS) && !pf_kpageflags_readable()) {
-		snprintf(why, size, "needs /proc/kpageflags and pagemap PFNs (root, CONFIG_PROC_PAGE_MONITOR)");
-		return -1;
-	}
-	if ((needs & PF_NEED_THP) && need_thp(why, size))
-		return -1;
-	if ((needs & PF_NEED_URING) && need_uring(why, size))
-		return -1;
-	if ((needs & PF_NEED_ODIRECT) && need_odirect(why, size))
-		return -1;
-	if ((needs & PF_NEED_SWAP) && need_swap(why, size))
-		return -1;
-	if ((needs & PF_NEED_KSM) &&
-	    need_file("/sys/kernel/mm/ksm/run", "kernel without KSM", why, size))
-		return -1;
-	if ((needs & PF_NEED_HUGETLB) &&
-	    need_file("/sys/kernel/mm/hugepages", "kernel without hugetlbfs", why, size))
-		return -1;
-	if ((needs & PF_NEED_UFFD) &&
-	    syscall(__NR_userfaultfd, 0) < 0 &&
-	    need_file("/dev/userfaultfd", "userfaultfd unavailable", why, size))
-		return -1;
-	if ((needs & PF_NEED_RDMA) && need_rdma(why, size))
-		return -1;
+	for (size_t i = 0; i < NGATES; i++)
+		if ((needs & gates[i].need) && gate(i, why, size))
+			return -1;
 	return 0;
 }
