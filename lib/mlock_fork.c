@@ -38,27 +38,7 @@ struct ml {
 
 long pf_locked_kb(const void *addr, size_t len)
 {
-	FILE *f = fopen("/proc/self/smaps", "re");
-	uintptr_t lo_want = (uintptr_t)addr, hi_want = lo_want + len;
-	char line[256];
-	int inside = 0;
-	long sum = 0, kb;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-
-		if (!(line[0] >= 'A' && line[0] <= 'Z') &&
-		    sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
-			inside = lo < hi_want && hi > lo_want;
-			continue;
-		}
-		if (inside && sscanf(line, "Locked: %ld kB", &kb) == 1)
-			sum += kb;
-	}
-	fclose(f);
-	return sum;
+	return pf_smaps_range_kb(addr, len, "Locked");
 }
 
 /* Pages of the range whose folio is still PG_mlocked; -1 without kpageflags. */

@@ -8,23 +8,40 @@
 
 #include "backing.h"
 
-static uint64_t read_u64(const char *path, uint64_t index, uint64_t fail)
-{
-	uint64_t v;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+struct proc_file {
+	const char *path;
+	int fd;
+	pid_t owner;	/* the process that opened fd */
+};
 
-	if (fd < 0)
+static struct proc_file pagemap_file = { "/proc/self/pagemap", -1, 0 };
+static struct proc_file kpageflags_file = { "/proc/kpageflags", -1, 0 };
+
+/*
+ * Opened once per process: checks read one entry per page, thousands per
+ * THP. Reopened after fork: through an inherited descriptor a child would
+ * read its parent's pagemap.
+ */
+static uint64_t read_u64(struct proc_file *pf, uint64_t index, uint64_t fail)
+{
+	pid_t me = getpid();
+	uint64_t v;
+
+	if (pf->owner != me) {
+		if (pf->fd >= 0)
+			close(pf->fd);
+		pf->fd = open(pf->path, O_RDONLY | O_CLOEXEC);
+		pf->owner = me;
+	}
+	if (pf->fd < 0 ||
+	    pread(pf->fd, &v, sizeof(v), (off_t)(index * sizeof(v))) != sizeof(v))
 		return fail;
-	n = pread(fd, &v, sizeof(v), (off_t)(index * sizeof(v)));
-	close(fd);
-	return n == sizeof(v) ? v : fail;
+	return v;
 }
 
 uint64_t pf_pagemap(const void *addr)
 {
-	return read_u64("/proc/self/pagemap",
-			(uintptr_t)addr / pf_page_size(), 0);
+	return read_u64(&pagemap_file, (uintptr_t)addr / pf_page_size(), 0);
 }
 
 uint64_t pf_pfn(const void *addr)
@@ -36,14 +53,17 @@ uint64_t pf_pfn(const void *addr)
 
 uint64_t pf_kpageflags(uint64_t pfn)
 {
-	return read_u64("/proc/kpageflags", pfn, ~0ull);
+	return read_u64(&kpageflags_file, pfn, ~0ull);
 }
 
 int pf_kpageflags_readable(void)
 {
 	static const char probe[1] = { 1 };
+	static int readable = -1;	/* root and the kernel's support do not change */
 
-	return pf_pfn(probe) != 0 && pf_kpageflags(pf_pfn(probe)) != ~0ull;
+	if (readable < 0)
+		readable = pf_pfn(probe) != 0 && pf_kpageflags(pf_pfn(probe)) != ~0ull;
+	return readable;
 }
 
 int pf_range_present(const void *addr, size_t len)
@@ -78,14 +98,22 @@ int pf_is_large_folio(const void *addr, size_t len)
 	return 1;
 }
 
-long pf_smaps_kb(const void *addr, const char *field)
+/*
+ * Sums a "Field: N kB" line of /proc/self/smaps over the mappings that
+ * overlap [addr, addr+len). -1 when smaps cannot be read; *found says
+ * whether any overlapping mapping had the field.
+ */
+static long smaps_sum_kb(const void *addr, size_t len, const char *field,
+			 int *found)
 {
 	FILE *f = fopen("/proc/self/smaps", "re");
+	uintptr_t lo_want = (uintptr_t)addr, hi_want = lo_want + len;
 	size_t flen = strlen(field);
 	char line[256];
 	int inside = 0;
-	long kb = -1;
+	long sum = 0, kb;
 
+	*found = 0;
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -94,15 +122,32 @@ long pf_smaps_kb(const void *addr, const char *field)
 		/* mapping header lines start with a lower-case hex address */
 		if (!(line[0] >= 'A' && line[0] <= 'Z') &&
 		    sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
-			inside = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+			inside = lo < hi_want && hi > lo_want;
 			continue;
 		}
 		if (inside && !strncmp(line, field, flen) && line[flen] == ':' &&
-		    sscanf(line + flen + 1, " %ld kB", &kb) == 1)
-			break;
+		    sscanf(line + flen + 1, " %ld kB", &kb) == 1) {
+			sum += kb;
+			*found = 1;
+		}
 	}
 	fclose(f);
-	return kb;
+	return sum;
+}
+
+long pf_smaps_kb(const void *addr, const char *field)
+{
+	int found;
+	long kb = smaps_sum_kb(addr, 1, field, &found);
+
+	return found ? kb : -1;
+}
+
+long pf_smaps_range_kb(const void *addr, size_t len, const char *field)
+{
+	int found;
+
+	return smaps_sum_kb(addr, len, field, &found);
 }
 
 long pf_smaps_anon_huge_kb(const void *addr)

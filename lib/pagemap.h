@@ -32,6 +32,9 @@ int pf_is_large_folio(const void *addr, size_t len);
 /* Field (kB) of the smaps entry of the mapping that holds addr, e.g.
  * "KernelPageSize"; -1 when not found. */
 long pf_smaps_kb(const void *addr, const char *field);
+/* Sum of a field (kB) over the mappings overlapping [addr, addr+len): 0 when
+ * none has it, -1 when smaps cannot be read. */
+long pf_smaps_range_kb(const void *addr, size_t len, const char *field);
 /* AnonHugePages (kB) of the mapping that holds addr, -1 when not found. */
 long pf_smaps_anon_huge_kb(const void *addr);
 /* 1 when the PMD-sized range at addr is mapped by one PMD THP. */
