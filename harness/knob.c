@@ -61,6 +61,13 @@ int knob_read(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+long knob_read_long(const char *path)
+{
+	char v[64];
+
+	return knob_read(path, v, sizeof(v)) ? -1 : strtol(v, NULL, 10);
+}
+
 static int write_value(const char *path, const char *value)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -19,6 +19,9 @@ const char *knob_state_dir(void);
  */
 int knob_read(const char *path, char *buf, size_t size);
 
+/* A knob that holds a number: its value, or -1 when it cannot be read. */
+long knob_read_long(const char *path);
+
 /* Journals the current value of path (first change only), then writes value. */
 int knob_set(const char *path, const char *value);
 

@@ -106,6 +106,8 @@ enum pf_result pf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2
  */
 enum pf_result pf_expect(enum pf_result got, enum pf_result want,
 			 const char *what);
+/* Monotonic seconds: deadlines of races, waits and case timeouts. */
+double pf_now(void);
 /* A '#' diagnostic line, printed at once (policy observations, details). */
 void pf_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -27,14 +27,6 @@
 
 static volatile sig_atomic_t current_group;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void on_signal(int sig)
 {
 	if (current_group > 0)
@@ -168,16 +160,16 @@ static int case_timeout(const struct pf_case *c, const struct pf_options *o)
 /* Kills a process group and waits (a second at most) until it is gone. */
 static void kill_group(pid_t pgid)
 {
-	double deadline = now() + 1;
+	double deadline = pf_now() + 1;
 
-	while (kill(-pgid, SIGKILL) == 0 && now() < deadline)
+	while (kill(-pgid, SIGKILL) == 0 && pf_now() < deadline)
 		usleep(1000);
 }
 
 /* Waits for the child, forwarding its output; -1 on timeout. */
 static int wait_child(pid_t pid, int fd, int timeout, int *status)
 {
-	double deadline = now() + timeout;
+	double deadline = pf_now() + timeout;
 	struct line_buf lb = { .len = 0 };
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int rc = 0;
@@ -187,7 +179,7 @@ static int wait_child(pid_t pid, int fd, int timeout, int *status)
 			forward(&lb, fd, 0);
 		if (waitpid(pid, status, WNOHANG) == pid)
 			break;
-		if (now() > deadline) {
+		if (pf_now() > deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, status, 0);
@@ -281,7 +273,7 @@ enum tap_status pf_run_case(const struct pf_case *c,
 	struct kmsg_mark mark;
 	struct acct_mark acct;
 	int pipefd[2], status = 0, rc, timeout = case_timeout(c, o);
-	double start = now();
+	double start = pf_now();
 	enum tap_status st;
 	pid_t pid;
 
@@ -323,6 +315,6 @@ out:
 	close(pipefd[0]);
 	kmsg_release(&mark);
 	munmap(shared, sizeof(*shared));
-	*seconds = now() - start;
+	*seconds = pf_now() - start;
 	return st;
 }

@@ -31,13 +31,6 @@
 #define SPARE_FACTOR 3	/* free pages wanted per page of the mapping */
 #define POOL_TRIES 40	/* 50 ms each */
 
-static long read_long(const char *path)
-{
-	char v[64];
-
-	return knob_read(path, v, sizeof(v)) ? -1 : strtol(v, NULL, 10);
-}
-
 /*
  * Grows the persistent pool by what is missing. Pages of the case before
  * may still be held for a moment (an io_uring ring is torn down
@@ -47,7 +40,7 @@ static long read_long(const char *path)
 static enum pf_result grow_pool(long need, long free_pages)
 {
 	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	long total = read_long(NR_HUGEPAGES), first = total;
+	long total = knob_read_long(NR_HUGEPAGES), first = total;
 	char v[32];
 	int err;
 
@@ -63,8 +56,8 @@ static enum pf_result grow_pool(long need, long free_pages)
 			return pf_skip("cannot set %s to %s: %s", NR_HUGEPAGES, v,
 				       strerror(-err));
 		nanosleep(&pause, NULL);
-		free_pages = read_long(HUGE_DIR "/free_hugepages");
-		total = read_long(NR_HUGEPAGES);
+		free_pages = knob_read_long(HUGE_DIR "/free_hugepages");
+		total = knob_read_long(NR_HUGEPAGES);
 	}
 	pf_diag("raised %s from %ld to %ld (restored after the case)", NR_HUGEPAGES,
 		first, total);
@@ -78,7 +71,7 @@ static enum pf_result hugetlb_setup(struct pf_region *r, size_t min_len)
 {
 	size_t len = min_len ? (min_len + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1) : HUGE_SIZE;
 	long need = (long)(len / HUGE_SIZE) * SPARE_FACTOR;
-	long free_pages = read_long(HUGE_DIR "/free_hugepages");
+	long free_pages = knob_read_long(HUGE_DIR "/free_hugepages");
 	enum pf_result res;
 	char *p;
 

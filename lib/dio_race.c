@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event.h"
 #include "odirect.h"
 #include "pattern.h"
 
@@ -31,23 +32,10 @@ struct race {
 	int io_error;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 void pf_disturb_fork(char *page, size_t half, long n)
 {
-	pid_t pid = fork();
-
 	(void)page, (void)half, (void)n;
-	if (pid == 0)
-		_exit(0);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	pf_fork_exit_now();
 }
 
 static int read_one(struct race *rc, size_t block)
@@ -68,7 +56,7 @@ static void *reader(void *arg)
 {
 	struct race *rc = arg;
 
-	while (!atomic_load(&rc->stop) && now() < rc->deadline) {
+	while (!atomic_load(&rc->stop) && pf_now() < rc->deadline) {
 		if (read_one(rc, rc->reads % RACE_BLOCKS))
 			break;
 		rc->reads++;
@@ -169,7 +157,7 @@ enum pf_result pf_dio_race_run(struct pf_region *r, double seconds,
 			       pf_disturb_fn disturb)
 {
 	static struct race rc;	/* static: shared by the threads */
-	double start = now();
+	double start = pf_now();
 	enum pf_result res;
 	char why[256];
 
@@ -182,7 +170,7 @@ enum pf_result pf_dio_race_run(struct pf_region *r, double seconds,
 	rc.deadline = start + seconds;
 	res = race_threads(&rc);
 	if (res == PF_PASS)
-		res = verdict(&rc, now() - start);
+		res = verdict(&rc, pf_now() - start);
 	pf_scratch_close(&rc.s);
 	return res;
 }

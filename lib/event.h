@@ -51,6 +51,12 @@ int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
 /* Releases and reaps an alive child: its fn's result, or -1 if it died. */
 int pf_event_finish(struct pf_event_run *run);
 
+/* Waits for a child: its exit status, -1 when a signal killed it, or -errno. */
+int pf_reap(pid_t pid);
+
+/* fork() a child that exits at once, and reap it: 0, or -errno. */
+int pf_fork_exit_now(void);
+
 /* A child of our own that waits for release, then runs fn; for tests that
  * need an alive child whatever event is under test. */
 int pf_fork_alive(struct pf_event_run *run, pf_child_fn fn, void *arg);

@@ -16,7 +16,7 @@
 
 extern char **environ;
 
-static int reap(pid_t pid)
+int pf_reap(pid_t pid)
 {
 	int status;
 
@@ -59,18 +59,22 @@ static int fork_alive(struct pf_event_run *run)
 	return pf_fork_alive(run, run->fn, run->arg);
 }
 
-static int fork_exit(struct pf_event_run *run)
+int pf_fork_exit_now(void)
 {
-	pid_t pid;
+	pid_t pid = fork();
 
-	(void)run;
-	fflush(NULL);
-	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
 		_exit(0);
-	return reap(pid) == 0 ? 0 : -ECHILD;
+	return pf_reap(pid) == 0 ? 0 : -ECHILD;
+}
+
+static int fork_exit(struct pf_event_run *run)
+{
+	(void)run;
+	fflush(NULL);
+	return pf_fork_exit_now();
 }
 
 static int fork_exec(struct pf_event_run *run)
@@ -86,7 +90,7 @@ static int fork_exec(struct pf_event_run *run)
 		execl("/bin/true", "true", (char *)NULL);
 		_exit(127);
 	}
-	return reap(pid) == 0 ? 0 : -ENOEXEC;
+	return pf_reap(pid) == 0 ? 0 : -ENOEXEC;
 }
 
 static int lib_system(struct pf_event_run *run)
@@ -121,7 +125,7 @@ static int lib_posix_spawn(struct pf_event_run *run)
 	err = posix_spawnp(&pid, "true", NULL, NULL, argv, environ);
 	if (err)
 		return -err;
-	return reap(pid) == 0 ? 0 : -ECHILD;
+	return pf_reap(pid) == 0 ? 0 : -ECHILD;
 }
 
 static void *fork_in_thread(void *arg)
@@ -191,5 +195,5 @@ int pf_event_finish(struct pf_event_run *run)
 		return 0;
 	close(run->go_fd);
 	run->go_fd = -1;
-	return reap(run->child);
+	return pf_reap(run->child);
 }

@@ -111,22 +111,14 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The caller's thread checks the victim until the time is up. */
 static enum pf_result watch(struct race_state *s)
 {
 	struct pf_force_race *r = s->r;
-	double end = now() + r->seconds;
+	double end = pf_now() + r->seconds;
 	enum pf_result res = PF_PASS;
 
-	while (!s->stop && now() < end) {
+	while (!s->stop && pf_now() < end) {
 		usleep(CHECK_PERIOD_US);
 		r->checks++;
 		res = r->check(r->check_arg);

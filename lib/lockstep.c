@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "event.h"
+
 pid_t pf_lockstep_fork(struct pf_lockstep *ls)
 {
 	int sv[2];
@@ -59,10 +61,8 @@ int pf_lockstep_reap(struct pf_lockstep *ls)
 
 	close(ls->fd);
 	ls->fd = -1;
-	while (waitpid(ls->child, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	status = pf_reap(ls->child);
+	return status < 0 ? -1 : status;
 }
 
 void pf_lockstep_exit(struct pf_lockstep *ls, int status)

@@ -150,14 +150,6 @@ enum pf_result pf_madv_free_fixed_run(struct pf_region *r, pf_reclaim_fn reclaim
 	return res;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * One O_DIRECT READ (not fixed: the buffer is pinned per I/O) with the
  * reclaim step run right after submission; *in_flight tells whether the
@@ -194,7 +186,7 @@ static enum pf_result race_loop(struct pf_uring *u, struct pf_scratch *s,
 				pf_reclaim_fn reclaim)
 {
 	struct pf_cover c = pf_page_cover(r->base, r->len);
-	double end = now() + seconds;
+	double end = pf_now() + seconds;
 	enum pf_result res = PF_PASS;
 	long rounds = 0, raced = 0;
 
@@ -215,7 +207,7 @@ static enum pf_result race_loop(struct pf_uring *u, struct pf_scratch *s,
 				   "O_DIRECT read into MADV_FREE'd pages under reclaim");
 		rounds++;
 		raced += in_flight;
-	} while (res == PF_PASS && now() < end);
+	} while (res == PF_PASS && pf_now() < end);
 	pf_diag("%ld reads in %.1f s, %ld of them still in flight when reclaim began",
 		rounds, seconds, raced);
 	if (res == PF_PASS && !raced)

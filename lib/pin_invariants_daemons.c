@@ -36,30 +36,15 @@ static enum pf_result set_knobs(const struct knob_value *kv, size_t n)
 	return PF_PASS;
 }
 
-static long read_long(const char *path)
-{
-	char v[64];
-
-	return knob_read(path, v, sizeof(v)) ? -1 : strtol(v, NULL, 10);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static long wait_scans(const char *counter, int (*done)(void *), void *arg,
 		       double seconds)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	double deadline = now() + seconds;
-	long first = read_long(counter), seen = 0;
+	double deadline = pf_now() + seconds;
+	long first = knob_read_long(counter), seen = 0;
 
-	while (now() < deadline) {
-		seen = read_long(counter) - first;
+	while (pf_now() < deadline) {
+		seen = knob_read_long(counter) - first;
 		if (seen >= SCANS_AT_MOST ||
 		    (seen >= SCANS_AT_LEAST && (!done || done(arg))))
 			break;
@@ -97,7 +82,7 @@ void pf_ksm_diag(void)
 	if (f)
 		fclose(f);
 	pf_diag("ksm pages_sharing (all processes) %ld",
-		read_long(KSM_DIR "/pages_sharing"));
+		knob_read_long(KSM_DIR "/pages_sharing"));
 }
 
 enum pf_result pf_khugepaged_start(void)

@@ -12,14 +12,6 @@
 
 #define DEVICE_WAIT_SECONDS 10.0
 
-static double seconds_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int ipv4_mapped(const union ibv_gid *g)
 {
 	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
@@ -102,11 +94,11 @@ static int any_device(void)
 /* A fresh soft-RoCE device comes up (port active, GIDs) asynchronously. */
 static int wait_for_device(struct pf_rdma *r)
 {
-	double end = seconds_now() + DEVICE_WAIT_SECONDS;
+	double end = pf_now() + DEVICE_WAIT_SECONDS;
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 
 	while (!try_devices(r)) {
-		if (seconds_now() > end)
+		if (pf_now() > end)
 			return 0;
 		nanosleep(&pause, NULL);
 	}

@@ -12,18 +12,10 @@
 #define COMPLETION_SECONDS 10.0
 #define SPINS_BEFORE_SLEEP 1000
 
-static double seconds_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int wait_completions(struct pf_rdma *r, int want, const char *what)
 {
 	struct timespec pause = { 0, 100 * 1000 };
-	double end = seconds_now() + COMPLETION_SECONDS;
+	double end = pf_now() + COMPLETION_SECONDS;
 	struct ibv_wc wc[4];
 	long idle = 0;
 
@@ -42,7 +34,7 @@ static int wait_completions(struct pf_rdma *r, int want, const char *what)
 			}
 		if (n)
 			continue;
-		if (seconds_now() > end) {
+		if (pf_now() > end) {
 			pf_diag("%s: no completion within %.0f s", what, COMPLETION_SECONDS);
 			return -ETIMEDOUT;
 		}

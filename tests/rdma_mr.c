@@ -314,15 +314,12 @@ static void *fork_loop(void *arg)
 	struct forker *fk = arg;
 
 	while (!fk->stop) {
-		pid_t pid = fork();
+		int err = pf_fork_exit_now();
 
-		if (pid < 0) {
-			fk->err = errno;
+		if (err) {
+			fk->err = -err;
 			break;
 		}
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
 		fk->forks++;
 	}
 	return NULL;
@@ -350,19 +347,16 @@ static enum pf_result race_round(struct fixture *f, uint32_t seed)
 
 static enum pf_result race_rounds(struct fixture *f, double seconds, long *rounds)
 {
-	struct timespec t0, t;
+	double end = pf_now() + seconds;
 	enum pf_result res = PF_PASS;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		/* fresh anonymous pages every round, present before the pin */
 		if (mmap(f->reg->base, f->reg->len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			return pf_error("mmap: %s", strerror(errno));
 		res = race_round(f, (uint32_t)(1000 + 3 * (*rounds)++));
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (res == PF_PASS &&
-		 (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
+	} while (res == PF_PASS && pf_now() < end);
 	return res;
 }
 

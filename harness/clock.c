@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <time.h>
+
+#include "pf_case.h"
+
+double pf_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
