@@ -20,14 +20,6 @@ static enum pf_result expect_fail(enum pf_result got, const char *oracle)
 	return pf_expect(got, PF_FAIL, oracle);
 }
 
-static char *map(size_t len, int flags)
-{
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS,
-		       -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 static enum pf_result pattern_corrupt_byte(struct pf_ctx *ctx)
 {
 	char buf[4096];
@@ -48,7 +40,7 @@ static enum pf_result pattern_corrupt_byte(struct pf_ctx *ctx)
 /* A MAP_SHARED region: the parent's writes reach the child. */
 static enum pf_result isolation_shared_memory(struct pf_ctx *ctx)
 {
-	char *p = map(LEN, MAP_SHARED);
+	char *p = pf_mmap_anon(LEN, MAP_SHARED);
 	struct pf_child_view view = { p, LEN, 1 };
 	struct pf_event_run ev;
 
@@ -77,7 +69,7 @@ static enum pf_result decouple(struct decoupled *d)
 {
 	char why[256];
 
-	d->p = map(LEN, MAP_PRIVATE);
+	d->p = pf_mmap_anon(LEN, MAP_PRIVATE);
 	if (!d->p || pf_scratch_open(&d->s, LEN, why, sizeof(why)))
 		return pf_skip("no scratch file or memory");
 	pf_pattern_fill(d->p, LEN, 3);
@@ -117,7 +109,7 @@ static enum pf_result fixed_brings_decoupled(struct pf_ctx *ctx)
 /* The O_DIRECT read lands in a page the CPU no longer maps. */
 static enum pf_result dio_read_lost(struct pf_ctx *ctx)
 {
-	char *io = map(LEN, MAP_PRIVATE), *view = map(LEN, MAP_PRIVATE);
+	char *io = pf_mmap_anon(LEN, MAP_PRIVATE), *view = pf_mmap_anon(LEN, MAP_PRIVATE);
 	struct pf_scratch s;
 	char why[256];
 
@@ -132,7 +124,7 @@ static enum pf_result dio_read_lost(struct pf_ctx *ctx)
 /* The O_DIRECT write sends a page the CPU no longer writes to. */
 static enum pf_result dio_write_stale(struct pf_ctx *ctx)
 {
-	char *io = map(LEN, MAP_PRIVATE), *view = map(LEN, MAP_PRIVATE);
+	char *io = pf_mmap_anon(LEN, MAP_PRIVATE), *view = pf_mmap_anon(LEN, MAP_PRIVATE);
 	struct pf_scratch s;
 	char why[256];
 

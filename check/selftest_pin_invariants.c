@@ -25,14 +25,6 @@
 #define LEN (64u << 10)
 #define SEED 77
 
-static char *map(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* Maps fresh pages at p holding the same bytes; a pin keeps the old ones. */
 static int replace_with_copy(char *p, size_t len)
 {
@@ -65,7 +57,7 @@ static enum pf_result pin_then_copy(struct pf_pinned *pin, char *p)
 /* A migration that ignored the pin: the CPU maps a copy, the pin the old page. */
 static enum pf_result migrated_copy(struct pf_ctx *ctx)
 {
-	char *p = map(LEN);
+	char *p = pf_mmap_anon(LEN, MAP_PRIVATE);
 	struct pf_pinned pin;
 	enum pf_result res;
 
@@ -87,7 +79,7 @@ static enum pf_result migrated_copy(struct pf_ctx *ctx)
  */
 static enum pf_result ksm_merged_under_pin(struct pf_ctx *ctx)
 {
-	char *p = map(LEN);
+	char *p = pf_mmap_anon(LEN, MAP_PRIVATE);
 	struct pf_cover c = { p, LEN };
 	struct pf_twins t = { 0 };
 	struct pf_pinned pin;
@@ -116,7 +108,7 @@ static enum pf_result ksm_merged_under_pin(struct pf_ctx *ctx)
 /* Twins that differ in every page: nothing merges, the case must SKIP. */
 static enum pf_result ksm_no_merge_skips(struct pf_ctx *ctx)
 {
-	char *src = map(LEN);
+	char *src = pf_mmap_anon(LEN, MAP_PRIVATE);
 	struct pf_twins t = { 0 };
 	enum pf_result res;
 
@@ -167,7 +159,7 @@ static enum pf_result madv_free_race_dropped(struct pf_ctx *ctx)
 /* The read landed, then the buffer was remapped: the owner sees zeros. */
 static enum pf_result read_kept_remapped(struct pf_ctx *ctx)
 {
-	char *p = map(LEN);
+	char *p = pf_mmap_anon(LEN, MAP_PRIVATE);
 
 	(void)ctx;
 	if (!p)

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "pattern.h"
+#include "backing.h"
 #include "rdma.h"
 
 #define LEN (64u << 10)
@@ -34,22 +35,14 @@ struct fixture {
 	char *p, *b;
 };
 
-static char *map(void)
-{
-	char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 static enum pf_result open_fixture(struct fixture *f)
 {
 	enum pf_result res = pf_rdma_open(&f->r);
 
 	if (res != PF_PASS)
 		return res;
-	f->p = map();
-	f->b = map();
+	f->p = pf_mmap_anon(LEN, MAP_PRIVATE);
+	f->b = pf_mmap_anon(LEN, MAP_PRIVATE);
 	if (!f->p || !f->b)
 		return pf_error("mmap: %s", strerror(errno));
 	pf_pattern_fill(f->p, LEN, SEED_OLD);

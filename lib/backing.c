@@ -82,12 +82,19 @@ void pf_unmap_region(struct pf_region *r)
 	r->map = NULL;
 }
 
-enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags)
+char *pf_mmap_anon(size_t len, int flags)
 {
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS,
 		       -1, 0);
 
-	if (p == MAP_FAILED)
+	return p == MAP_FAILED ? NULL : p;
+}
+
+enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags)
+{
+	char *p = pf_mmap_anon(len, flags);
+
+	if (!p)
 		return pf_error("mmap failed");
 	memset(r, 0, sizeof(*r));
 	r->base = r->map = p;

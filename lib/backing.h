@@ -58,6 +58,8 @@ void pf_unmap_region(struct pf_region *r);
  * Maps len bytes of anonymous memory (flags: MAP_PRIVATE or MAP_SHARED) as
  * the whole of r, in small pages; PF_PASS, or PF_ERROR if mmap fails.
  */
+/* An anonymous read-write mapping (flags: MAP_PRIVATE or MAP_SHARED); NULL on failure. */
+char *pf_mmap_anon(size_t len, int flags);
 enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags);
 
 /*
