@@ -106,35 +106,50 @@ static enum pf_result fixed_brings_decoupled(struct pf_ctx *ctx)
 			   "READ_FIXED coherence oracle");
 }
 
+/* The I/O goes to one buffer while the CPU looks at another. */
+struct split_view {
+	char *io, *view;
+	struct pf_scratch s;
+};
+
+static enum pf_result split_view_open(struct split_view *v)
+{
+	char why[256];
+
+	v->io = pf_mmap_anon(LEN, MAP_PRIVATE);
+	v->view = pf_mmap_anon(LEN, MAP_PRIVATE);
+	if (!v->io || !v->view || pf_scratch_open(&v->s, LEN, why, sizeof(why)))
+		return pf_skip("no scratch file or memory");
+	return PF_PASS;
+}
+
 /* The O_DIRECT read lands in a page the CPU no longer maps. */
 static enum pf_result dio_read_lost(struct pf_ctx *ctx)
 {
-	char *io = pf_mmap_anon(LEN, MAP_PRIVATE), *view = pf_mmap_anon(LEN, MAP_PRIVATE);
-	struct pf_scratch s;
-	char why[256];
+	struct split_view v;
+	enum pf_result r = split_view_open(&v);
 
 	(void)ctx;
-	if (!io || !view || pf_scratch_open(&s, LEN, why, sizeof(why)))
-		return pf_skip("no scratch file or memory");
-	memset(view, 0, LEN);
-	return expect_fail(pf_dio_read_reaches(&s, io, view, LEN, 6),
+	if (r != PF_PASS)
+		return r;
+	memset(v.view, 0, LEN);
+	return expect_fail(pf_dio_read_reaches(&v.s, v.io, v.view, LEN, 6),
 			   "O_DIRECT read oracle");
 }
 
 /* The O_DIRECT write sends a page the CPU no longer writes to. */
 static enum pf_result dio_write_stale(struct pf_ctx *ctx)
 {
-	char *io = pf_mmap_anon(LEN, MAP_PRIVATE), *view = pf_mmap_anon(LEN, MAP_PRIVATE);
-	struct pf_scratch s;
-	char why[256];
+	struct split_view v;
+	enum pf_result r = split_view_open(&v);
 
 	(void)ctx;
-	if (!io || !view || pf_scratch_open(&s, LEN, why, sizeof(why)))
-		return pf_skip("no scratch file or memory");
-	pf_pattern_fill(io, LEN, 8);
-	pf_pattern_fill(view, LEN, 8);
-	view[LEN - 1] ^= 1;
-	return expect_fail(pf_dio_write_sends(&s, io, view, LEN),
+	if (r != PF_PASS)
+		return r;
+	pf_pattern_fill(v.io, LEN, 8);
+	pf_pattern_fill(v.view, LEN, 8);
+	v.view[LEN - 1] ^= 1;
+	return expect_fail(pf_dio_write_sends(&v.s, v.io, v.view, LEN),
 			   "O_DIRECT write oracle");
 }
 
