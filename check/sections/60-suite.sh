@@ -1,0 +1,30 @@
+section "the suite on this kernel ($(uname -r))"
+results=$BUILD/check-results
+rm -rf "$results"
+if [ -x ./run.sh ]; then
+	./run.sh --no-install --results "$results"; rc=$?
+	[ "$rc" = 0 ] && pass "run.sh: no failures" || fail "run.sh exit $rc"
+	[ -f "$results/output.tap" ] && prove -e cat "$results/output.tap" >/dev/null 2>&1 && pass "prove accepts results/output.tap" || fail "prove on output.tap"
+	if command -v xmllint >/dev/null && [ -f "$results/junit.xml" ]; then
+		xmllint --noout "$results/junit.xml" && pass "junit.xml is well-formed" || fail "junit.xml"
+	fi
+	if [ -f "$results/results.json" ]; then
+		python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$results/results.json" && pass "results.json is valid JSON" || fail "results.json"
+	fi
+	if [ -f "$results/records.tsv" ]; then
+		# --compare: make a "new" folder with one case failing, one skipped
+		cmp_new=$WORK/cmp-new; cp -r "$results" "$cmp_new"
+		awk -F'\t' 'BEGIN { OFS = "\t" } NR == 1 { $3 = "fail"; $5 = "made up" } NR == 2 { $3 = "skip" } { print }' \
+			"$results/records.tsv" >"$cmp_new/records.tsv"
+		./run.sh --compare "$results" "$cmp_new" >"$WORK/compare.out"; rc=$?
+		first=$(awk -F'\t' 'NR == 1 { print $2 }' "$results/records.tsv")
+		[ "$rc" = 1 ] && grep -A1 '^new failures (1)' "$WORK/compare.out" | grep -q "$first" &&
+			grep -q '^newly skipped (1)' "$WORK/compare.out" && pass "run.sh --compare lists new failures and skips" ||
+			{ fail "run.sh --compare (exit $rc)"; cat "$WORK/compare.out"; }
+		./run.sh --compare "$cmp_new" "$results" >"$WORK/compare2.out"; rc=$?
+		[ "$rc" = 0 ] && grep -q '^fixed (1)' "$WORK/compare2.out" && pass "run.sh --compare lists fixed cases" || fail "run.sh --compare reverse (exit $rc)"
+	fi
+else
+	fail "run.sh missing"
+fi
+
