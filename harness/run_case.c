@@ -69,6 +69,8 @@ static void child_main(const struct pf_case *c, const struct pf_options *o,
 	enum pf_result r;
 
 	setpgid(0, 0);
+	/* tells LD_PRELOAD fault injectors (check/) which forks are the case's */
+	setenv("PINFORK_CASE", c->name, 1);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
