@@ -4,9 +4,10 @@
  * record.h) into results.json and junit.xml, and prints the summary table.
  *
  *   pinfork-report --records FILE [--programs FILE] [--tap FILE]
- *                  [--json OUT] [--junit OUT] [--summary]
+ *                  [--json OUT] [--junit OUT] [--cases-out OUT] [--summary]
  *                  [--kernel K] [--uname U] [--host H] [--profile P]
  *                  [--start ISO] [--end ISO] [--seconds S] [--interrupted]
+ *   pinfork-report --merge CASES [--merge CASES]... [the outputs above]
  *
  * --programs: run.sh's per-program lines "prog\trc\tresult\tseconds" (result
  * as the kselftest wrapper line says it: ok, skip, timeout, exit=RC,
@@ -15,8 +16,19 @@
  * nothing a CI system should see is lost.
  * --tap: the wrapped output.tap, read for the "# hint:" lines that precede
  * each failed result.
- * Exit: 0 nothing failed, 1 something failed, 2 usage or I/O error.
+ * --cases-out: every case as the report sees it (records plus the cases made
+ * for programs that died, plus a tenth field: the hints), in the records
+ * format; what --merge reads back.
+ * --merge: one --cases-out file per round of a repeated run (run.sh
+ * --repeat). Each case appears once, with how often it ran, passed, failed...
+ * ("runs" in the JSON); its status is the worst it had; a case that failed
+ * or erred in some rounds and passed in others is flaky.
+ * A "race: key=value ..." diagnostic line of a case becomes its "race" object.
+ * Exit: 0 nothing failed, 1 something failed, 2 usage or I/O error (every
+ * output is still attempted, the summary printed), 4 no case ran (none
+ * selected, or all skipped), as kselftest exits when all are skipped.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +46,7 @@ struct rcase {
 	char *hints;		/* "hint: ..." lines from the TAP, or NULL */
 	enum status st;
 	double secs;
+	int runs[ST_COUNT];	/* how often it ended so (over rounds) */
 };
 
 struct rprog {
@@ -54,6 +67,8 @@ static struct rcase *cases;
 static size_t ncases, cases_cap;
 static struct rprog *progs;
 static size_t nprogs, progs_cap;
+static int rounds = 1;
+static int write_failed;	/* an output could not be written */
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -162,22 +177,26 @@ static FILE *open_or_die(const char *path, const char *mode)
 	return f;
 }
 
+#define RECORD_FIELDS 10	/* record.h's nine, then the hints (--cases-out) */
+
 static void read_records(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *fl[9];
+	char *line = NULL, *fl[RECORD_FIELDS];
 	size_t cap = 0;
 
 	if (!f)
 		return;		/* no program ran a case: an empty report */
 	while (getline(&line, &cap, f) > 0) {
-		int n = split_tabs(line, fl, 9);
+		/* missing fields are empty, writable strings (unescape writes) */
+		char blank[RECORD_FIELDS][1] = { { 0 } };
+		int n = split_tabs(line, fl, RECORD_FIELDS);
 		struct rcase *c;
 
 		if (n < 3 || !*fl[0] || !*fl[1])
 			continue;	/* a line cut short by a crash */
-		for (int i = n; i < 9; i++)
-			fl[i] = "";
+		for (int i = n; i < RECORD_FIELDS; i++)
+			fl[i] = blank[i];
 		c = add_case();
 		c->prog = xstrdup(fl[0]);
 		c->name = xstrdup(fl[1]);
@@ -188,6 +207,8 @@ static void read_records(const char *path)
 		c->fixes = xstrdup(fl[6]);
 		c->cves = xstrdup(fl[7]);
 		c->diag = xstrdup(unescape(fl[8]));
+		c->hints = *fl[9] ? xstrdup(unescape(fl[9])) : NULL;
+		c->runs[c->st] = 1;
 		find_prog(c->prog, 1);
 	}
 	free(line);
@@ -345,7 +366,99 @@ static void add_program_cases(struct tail *tails)
 		c->fixes = xstrdup("");
 		c->cves = xstrdup("");
 		c->diag = tails ? tail_text(&tails[i]) : xstrdup("");
+		c->runs[c->st] = 1;
 	}
+}
+
+static int runs_of(const struct rcase *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < ST_COUNT; i++)
+		n += c->runs[i];
+	return n;
+}
+
+static int good_runs(const struct rcase *c)
+{
+	return c->runs[ST_PASS] + c->runs[ST_XPASS] + c->runs[ST_XFAIL];
+}
+
+static int bad_runs(const struct rcase *c)
+{
+	return c->runs[ST_FAIL] + c->runs[ST_ERROR] + c->runs[ST_TIMEOUT];
+}
+
+static int is_flaky(const struct rcase *c)
+{
+	return bad_runs(c) && good_runs(c);
+}
+
+/* Which of two outcomes of one case speaks for it: a bad one, then a run. */
+static int outranks(enum status a, enum status b)
+{
+	if (is_bad(a) != is_bad(b))
+		return is_bad(a);
+	return b == ST_SKIP && a != ST_SKIP;
+}
+
+static void free_case(struct rcase *c)
+{
+	free(c->prog);
+	free(c->name);
+	free(c->reason);
+	free(c->summary);
+	free(c->fixes);
+	free(c->cves);
+	free(c->diag);
+	free(c->hints);
+}
+
+/* Keeps, of two outcomes of one case, the one that speaks for it in m. */
+static void merge_case(struct rcase *m, struct rcase *c)
+{
+	int runs[ST_COUNT];
+	double secs = m->secs + c->secs;
+
+	for (int s = 0; s < ST_COUNT; s++)
+		runs[s] = m->runs[s] + c->runs[s];
+	if (outranks(c->st, m->st)) {
+		free_case(m);
+		*m = *c;
+	} else {
+		free_case(c);
+	}
+	memcpy(m->runs, runs, sizeof(runs));
+	m->secs = secs;
+}
+
+/* --merge: one case per program and name, its outcomes counted. */
+static void merge_rounds(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ncases; i++) {
+		struct rcase *c = &cases[i], *m = NULL;
+
+		for (size_t k = 0; k < n && !m; k++)
+			if (!strcmp(cases[k].prog, c->prog) &&
+			    !strcmp(cases[k].name, c->name))
+				m = &cases[k];
+		if (m)
+			merge_case(m, c);
+		else
+			cases[n++] = *c;
+	}
+	ncases = n;
+}
+
+/* --merge: a round's cases (--cases-out); a missing file is an error. */
+static void read_merged(const char *path)
+{
+	FILE *f = open_or_die(path, "r");
+
+	fclose(f);
+	read_records(path);
 }
 
 /* Cases grouped by program, in the order the programs ran. */
@@ -483,9 +596,120 @@ static void json_meta_str(FILE *f, const char *key, const char *val)
 	fputs(",\n", f);
 }
 
+/* A race statistic: a JSON number when it reads as one, else a string. */
+static void json_value(FILE *f, const char *v, size_t len)
+{
+	char buf[64];
+	size_t i = v[0] == '-';
+	int digits = 0, dot = 0, ok = len > 0 && len < sizeof(buf);
+
+	for (; ok && i < len; i++) {
+		if (v[i] >= '0' && v[i] <= '9')
+			digits++;
+		else if (v[i] == '.' && digits && !dot)
+			dot = 1;
+		else
+			ok = 0;
+	}
+	ok = ok && digits && v[len - 1] != '.' &&
+	     !(v[v[0] == '-'] == '0' && len > (size_t)(v[0] == '-') + 1 &&
+	       v[(v[0] == '-') + 1] != '.');	/* JSON has no leading zeros */
+	snprintf(buf, sizeof(buf), "%.*s", (int)(len < 63 ? len : 63), v);
+	if (ok)
+		fputs(buf, f);
+	else
+		json_str(f, buf);
+}
+
+/*
+ * The race statistics a race case prints as one diagnostic line
+ * "race: reads=N forks=N ..." (the last such line), as a JSON object; only
+ * key=value words count, so another line that starts with "race:" is left.
+ */
+static void json_race(FILE *f, const char *diag)
+{
+	const char *line = NULL;
+	int first = 1;
+
+	for (const char *s = diag; s && *s; s += strcspn(s, "\n"), s += *s == '\n')
+		if (!strncmp(s, "race: ", 6) && memchr(s, '=', strcspn(s, "\n")))
+			line = s + 6;
+	if (!line)
+		return;
+	fputs(", \"race\": {", f);
+	while (*line && *line != '\n') {
+		size_t word = strcspn(line, " \n"), key = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
+
+		if (key && key < word && line[key] == '=' && key < 48) {
+			fprintf(f, "%s\"%.*s\": ", first ? "" : ", ", (int)key, line);
+			json_value(f, line + key + 1, word - key - 1);
+			first = 0;
+		}
+		line += word;
+		line += strspn(line, " ");
+	}
+	fputc('}', f);
+}
+
+static void json_runs(FILE *f, const struct rcase *c)
+{
+	fprintf(f, ",\n     \"runs\": {\"runs\": %d", runs_of(c));
+	for (int i = 0; i < ST_COUNT; i++)
+		fprintf(f, ", \"%s\": %d", status_names[i], c->runs[i]);
+	fprintf(f, "}, \"flaky\": %s", is_flaky(c) ? "true" : "false");
+}
+
+static void json_flaky(FILE *f)
+{
+	int first = 1;
+
+	fputs("  \"flaky\": [", f);
+	for (size_t i = 0; i < ncases; i++) {
+		if (!is_flaky(&cases[i]))
+			continue;
+		fputs(first ? "\n    {\"program\": " : ",\n    {\"program\": ", f);
+		json_str(f, cases[i].prog);
+		fputs(", \"name\": ", f);
+		json_str(f, cases[i].name);
+		fprintf(f, ", \"runs\": %d, \"failed\": %d}", runs_of(&cases[i]),
+			bad_runs(&cases[i]));
+		first = 0;
+	}
+	fputs(first ? "],\n" : "\n  ],\n", f);
+}
+
+/* Closes f; says which output could not be written, and why. */
+static void close_output(FILE *f, const char *path)
+{
+	int err = ferror(f) ? (errno ? errno : EIO) : 0;
+
+	if (fclose(f) && !err)
+		err = errno ? errno : EIO;
+	if (err) {
+		fprintf(stderr, "pinfork-report: cannot write %s: %s\n", path,
+			strerror(err));
+		write_failed = 1;
+	}
+}
+
+static FILE *open_output(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "pinfork-report: cannot write %s: %s\n", path,
+			strerror(errno));
+		write_failed = 1;
+	}
+	return f;
+}
+
 static void write_json(const char *path, const struct meta *m, const int *totals)
 {
-	FILE *f = open_or_die(path, "w");
+	FILE *f = open_output(path);
+
+	if (!f)
+		return;
 
 	fputs("{\n  \"suite\": \"pinfork\",\n  \"format\": 1,\n", f);
 	json_meta_str(f, "kernel", m->kernel);
@@ -496,6 +720,8 @@ static void write_json(const char *path, const struct meta *m, const int *totals
 	json_meta_str(f, "end", m->end);
 	fprintf(f, "  \"seconds\": %.3f,\n", m->seconds);
 	fprintf(f, "  \"interrupted\": %s,\n", m->interrupted ? "true" : "false");
+	fprintf(f, "  \"rounds\": %d,\n", rounds);
+	json_flaky(f);
 	fputs("  \"totals\": ", f);
 	json_counts(f, totals, sum(totals));
 	fputs(",\n  \"programs\": [", f);
@@ -532,13 +758,12 @@ static void write_json(const char *path, const struct meta *m, const int *totals
 		json_str(f, c->hints);
 		fputs(",\n     \"diagnostics\": ", f);
 		json_str(f, c->diag);
+		json_runs(f, c);
+		json_race(f, c->diag);
 		fputc('}', f);
 	}
 	fputs(ncases ? "\n  ]\n}\n" : "]\n}\n", f);
-	if (fclose(f)) {
-		perror(path);
-		exit(2);
-	}
+	close_output(f, path);
 }
 
 /*
@@ -641,8 +866,10 @@ static void junit_counts(FILE *f, const int *c, double secs)
 
 static void write_junit(const char *path, const struct meta *m, const int *totals)
 {
-	FILE *f = open_or_die(path, "w");
+	FILE *f = open_output(path);
 
+	if (!f)
+		return;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pinfork\"", f);
 	junit_counts(f, totals, m->seconds);
 	fputs(">\n", f);
@@ -674,10 +901,44 @@ static void write_junit(const char *path, const struct meta *m, const int *total
 		fputs("  </testsuite>\n", f);
 	}
 	fputs("</testsuites>\n", f);
-	if (fclose(f)) {
-		perror(path);
-		exit(2);
+	close_output(f, path);
+}
+
+/* Escapes as record.c does (\t \n \\), so read_records reads it back. */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\t')
+			fputs("\\t", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\\')
+			fputs("\\\\", f);
+		else
+			fputc(*s, f);
 	}
+}
+
+static void write_cases(const char *path)
+{
+	FILE *f = open_output(path);
+
+	if (!f)
+		return;
+	for (size_t i = 0; i < ncases; i++) {
+		const struct rcase *c = &cases[i];
+		const char *texts[] = { c->reason, c->summary, c->fixes, c->cves,
+					c->diag, c->hints };
+
+		fprintf(f, "%s\t%s\t%s\t%.3f", c->prog, c->name,
+			status_names[c->st], c->secs);
+		for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+			fputc('\t', f);
+			put_escaped(f, texts[k]);
+		}
+		fputc('\n', f);
+	}
+	close_output(f, path);
 }
 
 static void print_lines(const char *text, const char *indent, int max)
@@ -692,13 +953,45 @@ static void print_lines(const char *text, const char *indent, int max)
 	}
 }
 
+static void print_flaky(void)
+{
+	int n = 0;
+
+	if (rounds < 2)
+		return;
+	for (size_t i = 0; i < ncases; i++)
+		n += is_flaky(&cases[i]);
+	printf("\n  Flaky cases (failed or erred in some rounds, passed in others): %d\n", n);
+	for (size_t i = 0; i < ncases; i++)
+		if (is_flaky(&cases[i]))
+			printf("  %-7s %s %s: bad in %d of %d runs\n", "flaky",
+			       cases[i].prog, cases[i].name, bad_runs(&cases[i]),
+			       runs_of(&cases[i]));
+}
+
+static int nothing_ran(const int *t)
+{
+	return t[ST_PASS] + t[ST_XPASS] + t[ST_XFAIL] + t[ST_FAIL] +
+	       t[ST_ERROR] + t[ST_TIMEOUT] == 0;
+}
+
+static void print_nothing_ran(const int *t)
+{
+	if (!sum(t))
+		printf("\n  No case ran: no case was selected (check -t), or every program ended before its first case.\n");
+	else if (nothing_ran(t))
+		printf("\n  No case ran: all %d selected cases were skipped.\n", sum(t));
+}
+
 static void print_summary(const struct meta *m, const int *t)
 {
 	int bad = 0;
 
-	printf("\npinfork summary: kernel %s, %d cases in %zu programs, %.1f s%s\n",
-	       m->kernel ? m->kernel : "?", sum(t), nprogs, m->seconds,
-	       m->interrupted ? " (INTERRUPTED)" : "");
+	printf("\npinfork summary: kernel %s, %d cases in %zu programs, ",
+	       m->kernel ? m->kernel : "?", sum(t), nprogs);
+	if (rounds > 1)
+		printf("%d rounds, ", rounds);
+	printf("%.1f s%s\n", m->seconds, m->interrupted ? " (INTERRUPTED)" : "");
 	printf("  %-24s %6s %6s %6s %6s %6s %9s  %s\n", "PROGRAM", "PASS", "FAIL",
 	       "SKIP", "XFAIL", "ERROR", "TIME", "RESULT");
 	for (size_t i = 0; i < nprogs; i++) {
@@ -719,22 +1012,27 @@ static void print_summary(const struct meta *m, const int *t)
 			continue;
 		if (!bad++)
 			printf("\n  Failed cases:\n");
-		printf("  %-7s %s %s%s%s\n", status_names[c->st], c->prog, c->name,
-		       *c->reason ? ": " : "", c->reason);
+		printf("  %-7s %s %s", status_names[c->st], c->prog, c->name);
+		if (rounds > 1)
+			printf(" (bad in %d of %d runs)", bad_runs(c), runs_of(c));
+		printf("%s%s\n", *c->reason ? ": " : "", c->reason);
 		if (*c->summary)
 			printf("          (%s)\n", c->summary);
 		print_lines(c->hints, "          ", 20);
 	}
 	if (!bad)
 		printf("\n  No failed cases.\n");
+	print_flaky();
+	print_nothing_ran(t);
 }
 
 static void usage(FILE *out)
 {
 	fputs("usage: pinfork-report --records FILE [--programs FILE] [--tap FILE]\n"
-	      "         [--json OUT] [--junit OUT] [--summary] [--kernel K]\n"
-	      "         [--uname U] [--host H] [--profile P] [--start ISO]\n"
-	      "         [--end ISO] [--seconds S] [--interrupted]\n", out);
+	      "         [--json OUT] [--junit OUT] [--cases-out OUT] [--summary]\n"
+	      "         [--kernel K] [--uname U] [--host H] [--profile P]\n"
+	      "         [--start ISO] [--end ISO] [--seconds S] [--interrupted]\n"
+	      "       pinfork-report --merge CASES [--merge CASES]... [outputs]\n", out);
 }
 
 int main(int argc, char **argv)
@@ -754,14 +1052,16 @@ int main(int argc, char **argv)
 		{ "end", required_argument, NULL, 'E' },
 		{ "seconds", required_argument, NULL, 'd' },
 		{ "interrupted", no_argument, NULL, 'i' },
+		{ "cases-out", required_argument, NULL, 'c' },
+		{ "merge", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *records = NULL, *programs = NULL, *tap = NULL;
-	const char *json = NULL, *junit = NULL;
+	const char *json = NULL, *junit = NULL, *cases_out = NULL;
 	struct meta m = { 0 };
 	struct tail *tails = NULL;
-	int summary = 0, totals[ST_COUNT], opt;
+	int summary = 0, merged = 0, totals[ST_COUNT], opt;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -779,31 +1079,51 @@ int main(int argc, char **argv)
 		case 'E': m.end = optarg; break;
 		case 'd': m.seconds = atof(optarg); break;
 		case 'i': m.interrupted = 1; break;
+		case 'c': cases_out = optarg; break;
+		case 'm': read_merged(optarg), merged++; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!records || optind < argc) {
+	if (!records == !merged || optind < argc ||
+	    (merged && (programs || tap))) {
 		usage(stderr);
 		return 2;
 	}
-	if (programs)		/* first: the summary follows the run's order */
-		read_programs(programs);
-	read_records(records);
-	if (tap) {
-		tails = calloc(nprogs + 1, sizeof(*tails));
-		if (!tails)
-			return 2;
-		read_tap(tap, tails);
+	if (merged) {
+		rounds = merged;
+		merge_rounds();
+	} else {
+		if (programs)	/* first: the summary follows the run's order */
+			read_programs(programs);
+		read_records(records);
+		if (tap) {
+			tails = calloc(nprogs + 1, sizeof(*tails));
+			if (!tails)
+				return 2;
+			read_tap(tap, tails);
+		}
+		add_program_cases(tails);
 	}
-	add_program_cases(tails);
 	order_cases();
 	count(totals);
 	if (json)
 		write_json(json, &m, totals);
 	if (junit)
 		write_junit(junit, &m, totals);
-	if (summary)
+	if (cases_out)
+		write_cases(cases_out);
+	if (summary) {
 		print_summary(&m, totals);
-	return totals[ST_FAIL] || totals[ST_ERROR] || totals[ST_TIMEOUT] ? 1 : 0;
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "pinfork-report: cannot write the summary: %s\n",
+				strerror(errno ? errno : EIO));
+			write_failed = 1;
+		}
+	}
+	if (write_failed)
+		return 2;
+	if (totals[ST_FAIL] || totals[ST_ERROR] || totals[ST_TIMEOUT])
+		return 1;
+	return nothing_ran(totals) ? 4 : 0;
 }
