@@ -49,6 +49,10 @@ $(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
 # pin_invariants alone links libnuma (move_pages, mbind).
 $(BUILD)/tests/pin_invariants: override LDLIBS += -lnuma
+# Held I/O (lib/held_*.c): the FUSE backend's server is libfuse3.
+FUSE3_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
+$(BUILD)/lib/held_fuse.o: override CFLAGS += $(FUSE3_CFLAGS)
+$(BUILD)/tests/odirect_held $(BUILD)/check/selftest_held%: override LDLIBS += -lfuse3
 $(BUILD)/tests/rdma_mr: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
 $(BUILD)/tests/rdma_mr: $(BUILD)/lib/libpinfork_helper.so
 

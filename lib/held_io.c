@@ -62,6 +62,8 @@ void pf_held_gate(struct pf_held *h, size_t off, size_t len)
 		h->armed = 0;
 		h->holding = 1;
 		h->held++;
+		h->held_off = off;
+		h->held_len = len;
 		pthread_cond_broadcast(&h->cond);
 		while (!h->released && !h->closing)
 			pthread_cond_wait(&h->cond, &h->lock);
@@ -99,6 +101,14 @@ void pf_held_release(struct pf_held *h)
 	pthread_mutex_unlock(&h->lock);
 }
 
+void pf_held_request(struct pf_held *h, size_t *off, size_t *len)
+{
+	pthread_mutex_lock(&h->lock);
+	*off = h->held_off;
+	*len = h->held_len;
+	pthread_mutex_unlock(&h->lock);
+}
+
 void pf_held_stats(struct pf_held *h, long *answered, long *held)
 {
 	pthread_mutex_lock(&h->lock);
@@ -122,6 +132,8 @@ void pf_held_close(struct pf_held *h)
 
 /* Backends add their row here (a held_<name>.c each). */
 const struct pf_held_backend *const pf_held_backends[] = {
-	NULL,
+	&pf_held_fuse,
+	&pf_held_nbd,
 };
-const size_t pf_held_backends_count = 0;
+const size_t pf_held_backends_count =
+	sizeof(pf_held_backends) / sizeof(pf_held_backends[0]);

@@ -27,6 +27,9 @@
 
 #define PF_HELD_SEED 0x5eed0001u
 
+/* The file's contents: fills buf with what [off, off+len) holds. */
+void pf_held_contents(void *buf, size_t off, size_t len);
+
 struct pf_held;
 
 struct pf_held_backend {
@@ -64,6 +67,13 @@ int pf_held_wait(struct pf_held *h, double timeout);
 
 /* Answers the held request (with the file's contents). */
 void pf_held_release(struct pf_held *h);
+
+/*
+ * The range the held request asked for, (0, 0) before any was held. A
+ * direct read reaches the server as asked; a read through the page cache
+ * would come as whole pages: the case's proof that the read was direct.
+ */
+void pf_held_request(struct pf_held *h, size_t *off, size_t *len);
 
 /* How many requests the server answered, and how many it held. */
 void pf_held_stats(struct pf_held *h, long *answered, long *held);

@@ -20,6 +20,7 @@ struct pf_held {
 	int armed;		/* the next request over arm_off is held */
 	size_t arm_off;
 	int holding;		/* a request is held now */
+	size_t held_off, held_len;	/* the last request held */
 	int released;
 	int closing;
 	long answered, held;
@@ -38,7 +39,8 @@ void pf_held_free(struct pf_held *h);
  */
 void pf_held_gate(struct pf_held *h, size_t off, size_t len);
 
-/* The file's contents: fills buf with what [off, off+len) holds. */
-void pf_held_contents(void *buf, size_t off, size_t len);
+/* Backend rows, one file each. */
+extern const struct pf_held_backend pf_held_fuse;
+extern const struct pf_held_backend pf_held_nbd;
 
 #endif

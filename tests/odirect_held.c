@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * O_DIRECT read held in flight across fork: the deterministic sibling of
+ * odirect_race. A thread reads by O_DIRECT into the first half of a page
+ * from a file whose server is the case itself; the server holds the request
+ * (the kernel has taken the page by then), the event forks, the parent
+ * writes the second half, the server answers. Where the kernel took a plain
+ * reference (FOLL_GET) instead of a pin, fork did not copy the page early
+ * and the parent's write fault copied its page away from the one the read
+ * fills: the data never arrives. Block devices pin since v6.5 (a7e689dd1c06,
+ * 1ccf164ec866), FUSE since v6.9 (738adade96b2). READ_FIXED reads into a
+ * long-term pinned buffer that fork copies early (70e806e4e645): it passes
+ * on every kernel since v5.9.
+ *
+ * Cases: odirect-held-<read path>-<backend>-<event>-<backing>; the read
+ * paths and backends come from lib/held_case.c and lib/held_io.c, the fork
+ * events from lib/event.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "held_case.h"
+#include "oracle.h"
+
+struct held_template {
+	const struct pf_held_path *path;
+	const struct pf_held_backend *backend;
+};
+
+struct fork_event {
+	const struct pf_event *ev;
+	struct pf_event_run run;
+	struct pf_child_view view;
+};
+
+/* The child's copy of the second half keeps what was there before. */
+static int start_fork(struct pf_held_run *run, void *arg)
+{
+	struct fork_event *f = arg;
+
+	f->view = (struct pf_child_view){ run->page + run->half, run->half,
+					  PF_HELD_PAGE_SEED };
+	return pf_event_start(&f->run, f->ev, pf_child_keeps, &f->view);
+}
+
+static enum pf_result odirect_held(struct pf_ctx *ctx)
+{
+	const struct held_template *ht = ctx->arg;
+	struct fork_event f = { .ev = ctx->event };
+	struct pf_held_scene sc = {
+		.backend = ht->backend,
+		.path = ht->path,
+		.event = start_fork,
+		.event_arg = &f,
+		.event_name = ctx->event->name,
+	};
+	enum pf_result res = pf_held_scene_run(ctx->region, &sc);
+	enum pf_result child = pf_isolation_verdict(pf_event_finish(&f.run));
+
+	return res == PF_PASS ? child : res;
+}
+
+static void fill_template(struct pf_template *t, struct held_template *ht,
+			  char *name, size_t size)
+{
+	snprintf(name, size, "odirect-held-%s-%s", ht->path->name,
+		 ht->backend->name);
+	*t = (struct pf_template){
+		.name = name,
+		.summary = "an O_DIRECT read into half a page, held in flight by the case's own server across a fork; the parent writes the other half: both halves arrive",
+		.run = odirect_held,
+		.arg = ht,
+		.fixes = { "a7e689dd1c06", "1ccf164ec866", "738adade96b2",
+			   "70e806e4e645" },
+		.needs = ht->path->needs,
+		.use_backing = 1,
+		.backing_needs = PF_BK_PAGE_ALIGNED,
+		.use_event = 1,
+		.event_needs = PF_EV_FORK,
+		.timeout = 20,
+	};
+}
+
+/* One template per read path and held backend. */
+int main(int argc, char **argv)
+{
+	size_t max = pf_held_paths_count * pf_held_backends_count, n = 0;
+	struct pf_template *t = calloc(max + 1, sizeof(*t));
+	struct held_template *ht = calloc(max + 1, sizeof(*ht));
+	char (*names)[64] = calloc(max + 1, sizeof(*names));
+
+	if (!t || !ht || !names) {
+		perror("odirect_held: calloc");
+		return 1;
+	}
+	for (size_t b = 0; b < pf_held_backends_count; b++) {
+		if (!pf_held_backends[b])
+			continue;
+		for (size_t p = 0; p < pf_held_paths_count; p++, n++) {
+			ht[n] = (struct held_template){ pf_held_paths[p],
+							pf_held_backends[b] };
+			fill_template(&t[n], &ht[n], names[n], sizeof(names[n]));
+		}
+	}
+	return pf_main(argc, argv, t, n);
+}
