@@ -12,6 +12,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#define PROBE_LEN (16u << 10)	/* bytes written and read to prove O_DIRECT */
+
 static size_t dio_mem_align(int fd)
 {
 #ifdef STATX_DIOALIGN
@@ -31,8 +33,9 @@ static int try_dir(struct pf_scratch *s, const char *dir, size_t len,
 {
 	struct statfs sfs;
 
-	if (statfs(dir, &sfs) || sfs.f_type == TMPFS_MAGIC ||
-	    sfs.f_type == RAMFS_MAGIC) {
+	if (statfs(dir, &sfs) || (!pf_scratch_test_hooks.any_fs &&
+				  (sfs.f_type == TMPFS_MAGIC ||
+				   sfs.f_type == RAMFS_MAGIC))) {
 		snprintf(why, size, "%s: not a block filesystem", dir);
 		return -1;
 	}
@@ -42,7 +45,8 @@ static int try_dir(struct pf_scratch *s, const char *dir, size_t len,
 		snprintf(why, size, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	s->dio_fd = open(s->path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	s->dio_fd = open(s->path, O_RDWR | O_CLOEXEC |
+			 (pf_scratch_test_hooks.buffered ? 0 : O_DIRECT));
 	unlink(s->path);
 	if (s->dio_fd < 0 || ftruncate(s->fd, (off_t)len)) {
 		snprintf(why, size, "%s: O_DIRECT open: %s", dir, strerror(errno));
@@ -52,6 +56,84 @@ static int try_dir(struct pf_scratch *s, const char *dir, size_t len,
 	s->mem_align = dio_mem_align(s->dio_fd);
 	s->len = len;
 	return 0;
+}
+
+struct pf_scratch_hooks pf_scratch_test_hooks;
+
+/* A private bounce buffer: never shared with a child, never pinned by us. */
+static void *bounce(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Pages of the file's first len bytes in the page cache, or -errno. */
+static long cached_pages(int fd, size_t len)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char vec[PROBE_LEN / 4096];
+	void *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	long cached = 0;
+
+	if (map == MAP_FAILED)
+		return -errno;
+	if (len / ps > sizeof(vec) || mincore(map, len, vec))
+		cached = len / ps > sizeof(vec) ? -EINVAL : -errno;
+	for (size_t i = 0; cached >= 0 && i < len / ps; i++)
+		cached += vec[i] & 1;
+	munmap(map, len);
+	return cached;
+}
+
+/* Drops the file's clean page cache; written-back first only if needed. */
+static long drop_cache(int fd, size_t len)
+{
+	long cached;
+
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	cached = cached_pages(fd, len);
+	if (cached <= 0)
+		return cached;
+	fsync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	return cached_pages(fd, len);
+}
+
+/*
+ * Some filesystems take O_DIRECT and quietly do buffered I/O (ext4 with
+ * data=journal, tmpfs since v6.6, overlayfs on top of either). Direct I/O
+ * leaves the page cache alone: with the file's cache dropped, an O_DIRECT
+ * write and read of the probe must leave none of it cached.
+ */
+static int dio_proven(struct pf_scratch *s, const char *dir, char *why,
+		      size_t size)
+{
+	char *buf = bounce(PROBE_LEN);
+	long cached = -ENOMEM;
+	int err = -ENOMEM;
+
+	if (buf) {
+		memset(buf, 0, PROBE_LEN);
+		err = pf_dio_write(s, buf, PROBE_LEN, 0);
+	}
+	if (!err && !(cached = drop_cache(s->fd, PROBE_LEN))) {
+		err = pf_dio_write(s, buf, PROBE_LEN, 0);
+		err = err ? err : pf_dio_read(s, buf, PROBE_LEN, 0);
+		cached = err ? 0 : cached_pages(s->fd, PROBE_LEN);
+	}
+	if (buf)
+		munmap(buf, PROBE_LEN);
+	if (err)
+		snprintf(why, size, "%s: O_DIRECT I/O fails: %s", dir, strerror(-err));
+	else if (cached < 0)
+		snprintf(why, size, "%s: mincore of the scratch file: %s", dir,
+			 strerror((int)-cached));
+	else if (cached)
+		snprintf(why, size, "%s: O_DIRECT is buffered here: %ld of %d probe pages in the page cache after an O_DIRECT write and read",
+			 dir, cached, PROBE_LEN / 4096);
+	return err || cached ? -1 : 0;
 }
 
 int pf_scratch_open(struct pf_scratch *s, size_t len, char *why, size_t size)
@@ -64,15 +146,11 @@ int pf_scratch_open(struct pf_scratch *s, size_t len, char *why, size_t size)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if (!dirs[i] || !*dirs[i])
 			continue;
-		if (!try_dir(s, dirs[i], len, why, size)) {
-			char buf[4096] __attribute__((aligned(4096)));
-
-			memset(buf, 0, sizeof(buf));
-			if (!pf_dio_write(s, buf, sizeof(buf), 0))
-				return 0;
-			snprintf(why, size, "%s: O_DIRECT write fails", dirs[i]);
-			pf_scratch_close(s);
-		}
+		if (try_dir(s, dirs[i], len, why, size))
+			continue;
+		if (!dio_proven(s, dirs[i], why, size))
+			return 0;
+		pf_scratch_close(s);
 	}
 	return -1;
 }
@@ -102,15 +180,6 @@ int pf_dio_write(struct pf_scratch *s, const void *buf, size_t len, size_t off)
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* A private bounce buffer: never shared with a child, never pinned by us. */
-static void *bounce(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
 }
 
 int pf_scratch_fill(struct pf_scratch *s, size_t off, size_t len, uint32_t seed)
