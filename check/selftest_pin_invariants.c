@@ -11,6 +11,8 @@
  *   holds them) as the reclaim step, must fail with zeros; so must the
  *   zeros oracle on a read buffer that was remapped.
  * - No merge, no verdict: twins ksmd cannot merge make the KSM case SKIP.
+ * - No move, no verdict: a compaction or a NUMA move that moves nothing of
+ *   the unpinned control, or a node query that fails, makes the case SKIP.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -172,12 +174,74 @@ static enum pf_result read_kept_remapped(struct pf_ctx *ctx)
 			 PF_FAIL, "zeros oracle on a remapped buffer");
 }
 
+static int compact_nothing(void)
+{
+	return 0;
+}
+
+static enum pf_result compact_no_move_skips(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_expect(pf_compact_with_control(compact_nothing), PF_SKIP,
+			 "compaction control when nothing was compacted");
+}
+
+static int move_nothing(const struct pf_cover *c, int node)
+{
+	(void)c;
+	(void)node;
+	return 0;
+}
+
+/* The pages are gone by the second query: move_pages reports no node. */
+static int drop_instead_of_move(const struct pf_cover *c, int node)
+{
+	(void)node;
+	return madvise(c->start, c->len, MADV_DONTNEED) ? -errno : 0;
+}
+
+static enum pf_result numa_control_expect_skip(int (*move)(const struct pf_cover *, int),
+					       const char *mover)
+{
+	char *p = pf_mmap_anon(LEN, MAP_PRIVATE);
+	struct pf_cover c = { p, LEN };
+	int node = 0;
+	enum pf_result res;
+
+	if (!p)
+		return pf_error("mmap failed");
+	pf_pattern_fill(p, LEN, SEED);
+	/* a node the pages are not on, whether or not it exists */
+	if (!pf_numa_where(&(struct pf_cover){ p, pf_page_size() }, &node) && node >= 0)
+		node++;
+	res = pf_expect(pf_numa_control(&c, node, move, mover), PF_SKIP,
+			"NUMA control");
+	munmap(p, LEN);
+	return res;
+}
+
+static enum pf_result numa_no_move_skips(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return numa_control_expect_skip(move_nothing, "a move that does nothing");
+}
+
+static enum pf_result numa_query_fails_skips(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return numa_control_expect_skip(drop_instead_of_move,
+					"MADV_DONTNEED instead of a move");
+}
+
 #define KSM_NEEDS (PF_NEED_ROOT | PF_NEED_KSM | PF_NEED_KPAGEFLAGS)
 
 static const struct pf_template templates[] = {
 	{ .name = "migrated-copy-under-pin-reported", .summary = "the CPU's pages replaced by a copy while the fixed buffer keeps the old ones: coherence fails", .run = migrated_copy, .needs = PF_NEED_URING | PF_NEED_ODIRECT },
 	{ .name = "ksm-merged-under-pin-reported", .summary = "the CPU's pages replaced by KSM pages of the same bytes while the fixed buffer keeps the old ones: coherence fails", .run = ksm_merged_under_pin, .needs = PF_NEED_URING | PF_NEED_ODIRECT | KSM_NEEDS, .timeout = 120 },
 	{ .name = "ksm-no-merge-skips", .summary = "twins ksmd cannot merge: the KSM control SKIPs instead of letting a case pass", .run = ksm_no_merge_skips, .needs = KSM_NEEDS, .timeout = 120 },
+	{ .name = "compact-no-move-skips", .summary = "a compaction that moves no page of the unpinned control: the compaction case SKIPs", .run = compact_no_move_skips, .needs = PF_NEED_ROOT },
+	{ .name = "numa-no-move-skips", .summary = "a NUMA move that moves no page of the unpinned twin: the migrate/mbind cases SKIP", .run = numa_no_move_skips },
+	{ .name = "numa-query-fails-skips", .summary = "move_pages(nodes=NULL) cannot tell the twin's nodes after the move: the migrate/mbind cases SKIP", .run = numa_query_fails_skips },
 	{ .name = "madv-free-fixed-dropped-reported", .summary = "the MADV_FREE fixed-buffer scenario with pages dropped under the pin (MADV_DONTNEED): zeros reported", .run = madv_free_fixed_dropped, .needs = PF_NEED_URING | PF_NEED_ODIRECT },
 	{ .name = "madv-free-race-dropped-reported", .summary = "the MADV_FREE O_DIRECT race with pages dropped in flight (MADV_DONTNEED): zeros reported", .run = madv_free_race_dropped, .needs = PF_NEED_URING | PF_NEED_ODIRECT },
 	{ .name = "read-kept-remapped-reported", .summary = "zeros oracle fails on a read buffer half remapped after the read", .run = read_kept_remapped },

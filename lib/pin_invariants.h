@@ -124,5 +124,26 @@ size_t pf_numa_count(const int *status, size_t pages, int node);
 void pf_numa_status_diag(const char *what, const int *status, size_t pages);
 /* mbind(MPOL_BIND node, MPOL_MF_MOVE | MPOL_MF_STRICT); 0 or -errno. */
 int pf_numa_mbind_move(const struct pf_cover *c, int node);
+/* move_pages(MPOL_MF_MOVE) of every page of c to node; 0 or -errno. */
+int pf_numa_move_all(const struct pf_cover *c, int node);
+/*
+ * Control: move(twin, to) on an unpinned twin of c must move pages to node
+ * to, as move_pages(nodes=NULL) shows before and after. PF_PASS with the
+ * count as a diagnostic; PF_SKIP with the reason when the query fails (an
+ * error, or a negative status for any page) or no page moved.
+ */
+enum pf_result pf_numa_control(const struct pf_cover *c, int to,
+			       int (*move)(const struct pf_cover *, int),
+			       const char *what);
+
+/* Compaction (lib/pin_invariants_compact.c). */
+/* Writes /proc/sys/vm/compact_memory: 0 or -errno. */
+int pf_compact_all(void);
+/*
+ * Runs compact() until it moves pages of an unpinned control (small pages
+ * spread out between freed ones), a few attempts. PF_PASS with the count
+ * as a diagnostic; PF_SKIP when no control page moved or PFNs are hidden.
+ */
+enum pf_result pf_compact_with_control(int (*compact)(void));
 
 #endif

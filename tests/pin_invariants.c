@@ -14,11 +14,9 @@
  * try_to_unmap_one() refusing to unmap possibly pinned exclusive anon pages.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "backing.h"
 #include "pagemap.h"
@@ -257,30 +255,6 @@ static enum pf_result khugepaged_pinned(struct pf_ctx *ctx)
 
 /* ---- migration, compaction, reclaim ---- */
 
-/* Control: an unpinned twin moves to another node. */
-static enum pf_result move_pages_control(const struct pf_cover *c)
-{
-	size_t pages = c->len / pf_page_size();
-	char *twin = pf_twin_map(c->start, c->len);
-	struct pf_cover tc = { twin, c->len };
-	int *status = calloc(pages, sizeof(int));
-	int from, to;
-	long rc;
-	enum pf_result res = twin && status ? pf_numa_pick(twin, &from, &to) :
-				 pf_error("out of memory");
-
-	if (res == PF_PASS && (rc = pf_numa_move(&tc, to, status)) < 0)
-		res = pf_skip("move_pages of an unpinned twin: %s", strerror((int)-rc));
-	if (res == PF_PASS && !pf_numa_where(&tc, status) &&
-	    !pf_numa_count(status, pages, to)) {
-		pf_numa_status_diag("unpinned twin", status, pages);
-		res = pf_skip("move_pages did not move an unpinned twin to node %d", to);
-	}
-	free(status);
-	pf_twin_unmap(twin, c->len);
-	return res;
-}
-
 /* Where the pinned pages are, before or after the event. */
 static void nodes_diag(const char *when, const struct pf_cover *c, int *status)
 {
@@ -308,7 +282,7 @@ static enum pf_result migrate_pinned(struct pf_ctx *ctx)
 		res = status ? pf_numa_pick(r->base, &from, &to) :
 			       pf_error("out of memory");
 	if (res == PF_PASS)
-		res = move_pages_control(&c);
+		res = pf_numa_control(&c, to, pf_numa_move_all, "move_pages");
 	if (res == PF_PASS) {
 		nodes_diag("pinned pages before", &c, status);
 		rc = pf_numa_move(&c, to, status);
@@ -335,64 +309,49 @@ static enum pf_result mbind_pinned(struct pf_ctx *ctx)
 {
 	struct pf_region *r = ctx->region;
 	struct pf_cover c = pf_page_cover(r->base, r->len);
+	int *status = calloc(c.len / pf_page_size(), sizeof(int));
 	struct pf_pinned p;
 	int from, to, err;
 	enum pf_result res = pf_pinned_setup(&p, r->base, r->len, SEED_SHARED);
 
 	if (res == PF_PASS)
-		res = pf_numa_pick(r->base, &from, &to);
+		res = status ? pf_numa_pick(r->base, &from, &to) :
+			       pf_error("out of memory");
 	if (res == PF_PASS)
-		res = move_pages_control(&c);
+		res = pf_numa_control(&c, to, pf_numa_mbind_move, "mbind(MPOL_MF_MOVE)");
 	if (res == PF_PASS) {
+		nodes_diag("pinned pages before", &c, status);
 		err = pf_numa_mbind_move(&c, to);
 		/* MPOL_MF_STRICT: EIO when pages (the pinned ones) stayed */
 		pf_diag("mbind(node %d -> %d, MPOL_MF_MOVE|MPOL_MF_STRICT): %s",
 			from, to, err ? strerror(-err) : "all moved");
+		nodes_diag("pinned pages after", &c, status);
 		res = pf_pinned_coherent(&p);
 	}
+	free(status);
 	pf_pinned_teardown(&p);
 	return res;
-}
-
-static int compact_memory(void)
-{
-	int fd = open("/proc/sys/vm/compact_memory", O_WRONLY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "1", 1) != 1)
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 static enum pf_result compact_pinned(struct pf_ctx *ctx)
 {
 	struct pf_region *r = ctx->region;
 	struct pf_cover c = pf_page_cover(r->base, r->len);
-	char *twin = pf_twin_map(c.start, c.len);
-	struct pf_cover tc = { twin, c.len };
-	struct pf_pfns pinned = { 0 }, unpinned = { 0 };
+	struct pf_pfns pinned = { 0 };
 	struct pf_pinned p;
 	enum pf_result res = pf_pinned_setup(&p, r->base, r->len, SEED_SHARED);
-	int err;
 
-	if (res == PF_PASS && (!twin || pf_pfns_take(&pinned, &c) ||
-			       pf_pfns_take(&unpinned, &tc)))
+	if (res == PF_PASS && pf_pfns_take(&pinned, &c))
 		res = pf_error("out of memory");
-	if (res == PF_PASS && (err = compact_memory()))
-		res = pf_skip("/proc/sys/vm/compact_memory: %s", strerror(-err));
+	if (res == PF_PASS)
+		res = pf_compact_with_control(pf_compact_all);
 	if (res == PF_PASS) {
-		/* compaction moves what its scanners meet: a diagnostic only */
-		pf_diag("after compaction: %zu of %zu pinned and %zu of %zu unpinned twin pages have a new PFN",
-			pf_pfns_moved(&pinned, &c), pinned.pages,
-			pf_pfns_moved(&unpinned, &tc), unpinned.pages);
+		/* a pinned page may move only if the pin follows: coherence decides */
+		pf_diag("compaction: pinned pages moved %zu of %zu",
+			pf_pfns_moved(&pinned, &c), pinned.pages);
 		res = pf_pinned_coherent(&p);
 	}
 	pf_pfns_free(&pinned);
-	pf_pfns_free(&unpinned);
-	pf_twin_unmap(twin, c.len);
 	pf_pinned_teardown(&p);
 	return res;
 }
@@ -496,7 +455,7 @@ static const struct pf_template templates[] = {
 	},
 	{
 		.name = "mbind-pinned",
-		.summary = "fixed buffer, mbind(MPOL_MF_MOVE) of its mapping to another NUMA node: WRITE_FIXED/READ_FIXED stay coherent",
+		.summary = "fixed buffer, mbind(MPOL_MF_MOVE) of its mapping to another NUMA node (shown to move an unpinned twin): WRITE_FIXED/READ_FIXED stay coherent",
 		.run = mbind_pinned,
 		.needs = PIN_NEEDS,
 		.use_backing = 1,
@@ -504,7 +463,7 @@ static const struct pf_template templates[] = {
 	},
 	{
 		.name = "compact-pinned",
-		.summary = "fixed buffer, then compaction of all memory (/proc/sys/vm/compact_memory): WRITE_FIXED/READ_FIXED stay coherent",
+		.summary = "fixed buffer, then compaction of all memory (/proc/sys/vm/compact_memory) until it moves pages of an unpinned control: WRITE_FIXED/READ_FIXED stay coherent",
 		.run = compact_pinned,
 		.needs = PIN_NEEDS | PF_NEED_ROOT,
 		.use_backing = 1,

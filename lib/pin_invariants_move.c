@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moving pages between NUMA nodes and asking where they are (pin_invariants.h),
+ * by the raw move_pages and mbind syscalls: no libnuma needed here, so the
+ * self-tests link without it.
+ */
+#include "pin_invariants.h"
+
+#include <errno.h>
+#include <numaif.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static long sys_move_pages(unsigned long count, void **pages, const int *nodes,
+			   int *status, int flags)
+{
+	return syscall(SYS_move_pages, 0, count, pages, nodes, status, flags);
+}
+
+/* move_pages() of every page of c: to node, or (node < 0) only asking. */
+static long move_or_query(const struct pf_cover *c, int node, int *status)
+{
+	size_t ps = pf_page_size(), pages = c->len / ps;
+	void **addr = calloc(pages, sizeof(*addr));
+	int *nodes = calloc(pages, sizeof(*nodes));
+	long rc;
+
+	if (!addr || !nodes) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < pages; i++) {
+		addr[i] = c->start + i * ps;
+		nodes[i] = node;
+	}
+	rc = sys_move_pages(pages, addr, node < 0 ? NULL : nodes, status,
+			    MPOL_MF_MOVE);
+	if (rc < 0)
+		rc = -errno;
+out:
+	free(addr);
+	free(nodes);
+	return rc;
+}
+
+long pf_numa_move(const struct pf_cover *c, int node, int *status)
+{
+	for (size_t i = 0; i < c->len / pf_page_size(); i++)
+		status[i] = PF_NUMA_QUEUED;
+	return move_or_query(c, node, status);
+}
+
+size_t pf_numa_unseen(const int *status, size_t pages)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		n += status[i] == -EFAULT || status[i] == -ENOENT;
+	return n;
+}
+
+int pf_numa_where(const struct pf_cover *c, int *status)
+{
+	return (int)move_or_query(c, -1, status);
+}
+
+size_t pf_numa_count(const int *status, size_t pages, int node)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		n += status[i] == node;
+	return n;
+}
+
+static const char *errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	return name ? name : "?";
+}
+
+void pf_numa_status_diag(const char *what, const int *status, size_t pages)
+{
+	char line[256];
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < pages && used < sizeof(line) - 32; i++) {
+		size_t same = 1;
+
+		while (i + same < pages && status[i + same] == status[i])
+			same++;
+		if (status[i] == PF_NUMA_QUEUED)
+			used += snprintf(line + used, sizeof(line) - used,
+					 " %zu x queued", same);
+		else if (status[i] < 0)
+			used += snprintf(line + used, sizeof(line) - used,
+					 " %zu x -%s", same,
+					 errno_name(-status[i]));
+		else
+			used += snprintf(line + used, sizeof(line) - used,
+					 " %zu x node %d", same, status[i]);
+		i += same - 1;
+	}
+	pf_diag("%s: pages per node (or -errno):%s",
+		what, line);
+}
+
+int pf_numa_mbind_move(const struct pf_cover *c, int node)
+{
+	unsigned long mask[4] = { 0 };
+
+	if (node >= (int)(8 * sizeof(mask)))
+		return -EINVAL;
+	mask[node / (8 * sizeof(long))] |= 1ul << (node % (8 * sizeof(long)));
+	if (syscall(SYS_mbind, c->start, c->len, MPOL_BIND, mask, 8 * sizeof(mask),
+		    MPOL_MF_MOVE | MPOL_MF_STRICT))
+		return -errno;
+	return 0;
+}
+
+int pf_numa_move_all(const struct pf_cover *c, int node)
+{
+	int *status = calloc(c->len / pf_page_size(), sizeof(int));
+	long rc = status ? pf_numa_move(c, node, status) : -ENOMEM;
+
+	free(status);
+	return rc < 0 ? (int)rc : 0;
+}
+
+/* The node of every page of c into status; PF_SKIP when any is unknown. */
+static enum pf_result query_nodes(const struct pf_cover *c, int *status,
+				  const char *when)
+{
+	size_t pages = c->len / pf_page_size(), unknown = 0;
+	int err = pf_numa_where(c, status);
+
+	if (err)
+		return pf_skip("move_pages query of the unpinned twin %s: %s",
+			       when, strerror(-err));
+	for (size_t i = 0; i < pages; i++)
+		unknown += status[i] < 0;
+	if (!unknown)
+		return PF_PASS;
+	pf_numa_status_diag(when, status, pages);
+	return pf_skip("move_pages query of the unpinned twin %s: %zu of %zu pages have no node",
+		       when, unknown, pages);
+}
+
+static size_t moved_to(const int *before, const int *after, size_t pages, int to)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		n += before[i] != to && after[i] == to;
+	return n;
+}
+
+enum pf_result pf_numa_control(const struct pf_cover *c, int to,
+			       int (*move)(const struct pf_cover *, int),
+			       const char *what)
+{
+	size_t pages = c->len / pf_page_size(), moved = 0;
+	char *twin = pf_twin_map(c->start, c->len);
+	struct pf_cover tc = { twin, c->len };
+	int *before = calloc(pages, sizeof(int)), *after = calloc(pages, sizeof(int));
+	enum pf_result res = twin && before && after ? PF_PASS :
+			     pf_error("out of memory");
+	int err;
+
+	if (res == PF_PASS)
+		res = query_nodes(&tc, before, "before");
+	if (res == PF_PASS && (err = move(&tc, to)))
+		res = pf_skip("%s of an unpinned twin: %s", what, strerror(-err));
+	if (res == PF_PASS)
+		res = query_nodes(&tc, after, "after");
+	if (res == PF_PASS) {
+		moved = moved_to(before, after, pages, to);
+		pf_diag("%s: unpinned twin pages moved to node %d: %zu of %zu",
+			what, to, moved, pages);
+		if (!moved)
+			res = pf_skip("%s moved no page of the unpinned twin to node %d",
+				      what, to);
+	}
+	free(before);
+	free(after);
+	pf_twin_unmap(twin, c->len);
+	return res;
+}
