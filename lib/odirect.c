@@ -110,6 +110,7 @@ static long drop_cache(int fd, size_t len)
 static int dio_proven(struct pf_scratch *s, const char *dir, char *why,
 		      size_t size)
 {
+	const char *where = "stay cached after fsync and POSIX_FADV_DONTNEED";
 	char *buf = bounce(PROBE_LEN);
 	long cached = -ENOMEM;
 	int err = -ENOMEM;
@@ -119,6 +120,7 @@ static int dio_proven(struct pf_scratch *s, const char *dir, char *why,
 		err = pf_dio_write(s, buf, PROBE_LEN, 0);
 	}
 	if (!err && !(cached = drop_cache(s->fd, PROBE_LEN))) {
+		where = "got cached by an O_DIRECT write and read";
 		err = pf_dio_write(s, buf, PROBE_LEN, 0);
 		err = err ? err : pf_dio_read(s, buf, PROBE_LEN, 0);
 		cached = err ? 0 : cached_pages(s->fd, PROBE_LEN);
@@ -131,8 +133,8 @@ static int dio_proven(struct pf_scratch *s, const char *dir, char *why,
 		snprintf(why, size, "%s: mincore of the scratch file: %s", dir,
 			 strerror((int)-cached));
 	else if (cached)
-		snprintf(why, size, "%s: O_DIRECT is buffered here: %ld of %d probe pages in the page cache after an O_DIRECT write and read",
-			 dir, cached, PROBE_LEN / 4096);
+		snprintf(why, size, "%s: O_DIRECT is not direct here: %ld of %u probe pages %s",
+			 dir, cached, PROBE_LEN / 4096, where);
 	return err || cached ? -1 : 0;
 }
 
