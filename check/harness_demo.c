@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backing.h"
 #include "knob.h"
 #include "uring.h"
 #include "pf_case.h"
@@ -152,6 +153,35 @@ static enum pf_result demo_leak_pins(struct pf_ctx *ctx)
 	return PF_PASS;	/* the runner must turn this into a failure */
 }
 
+/* Known issues (a template's known_issue/known_backings): only the
+ * documented symptom, on a listed backing and with the harness oracles
+ * clean, is XFAIL. */
+static enum pf_result demo_known_symptom(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_known_symptom("the documented symptom");
+}
+
+static enum pf_result demo_other_failure(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_fail("neither side's data");
+}
+
+static enum pf_result demo_known_symptom_and_warning(struct pf_ctx *ctx)
+{
+	enum pf_result r = demo_kernel_warning(ctx);
+
+	return r == PF_PASS ? pf_known_symptom("the documented symptom") : r;
+}
+
+/* The anon backing alone: a mapping of its own in small pages. */
+#define ANON_ONLY                                                              \
+	.use_backing = 1, .backing_needs = PF_BK_ANON | PF_BK_MMAP,            \
+	.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB
+
+#define KNOWN_HERE .known_backings = PF_BK_ANON | PF_BK_MMAP, .known_issue = "a documented demo issue"
+
 static const struct pf_template templates[] = {
 	{ .name = "demo-pass", .summary = "passes", .run = demo_pass },
 	{ .name = "demo-fail", .summary = "fails with hints", .run = demo_fail,
@@ -165,6 +195,13 @@ static const struct pf_template templates[] = {
 	{ .name = "demo-knob-hang", .summary = "changes a knob and hangs", .run = demo_knob_hang, .timeout = 1 },
 	{ .name = "demo-leak-pins", .summary = "leaves pinned pages behind in a process of another session", .run = demo_leak_pins, .needs = PF_NEED_ROOT | PF_NEED_URING },
 	{ .name = "demo-kernel-warning", .summary = "logs a fake kernel WARNING", .run = demo_kernel_warning, .needs = PF_NEED_ROOT },
+	{ .name = "demo-known-symptom", .summary = "the documented symptom on a known backing: XFAIL", .run = demo_known_symptom, ANON_ONLY, KNOWN_HERE },
+	{ .name = "demo-known-pass", .summary = "passes on a known backing: XPASS", .run = demo_pass, ANON_ONLY, KNOWN_HERE },
+	{ .name = "demo-known-other-failure", .summary = "another failure on a known backing: FAIL", .run = demo_other_failure, ANON_ONLY, KNOWN_HERE },
+	{ .name = "demo-known-symptom-elsewhere", .summary = "the symptom on a backing the issue is not known for: FAIL", .run = demo_known_symptom, ANON_ONLY,
+	  .known_backings = PF_BK_HUGETLB, .known_issue = "a documented demo issue" },
+	{ .name = "demo-known-symptom-kernel-warning", .summary = "the symptom, and the kernel warned: FAIL", .run = demo_known_symptom_and_warning, ANON_ONLY, KNOWN_HERE,
+	  .needs = PF_NEED_ROOT },
 };
 
 PF_MAIN(templates)

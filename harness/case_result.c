@@ -38,6 +38,7 @@ enum pf_result fn(const char *fmt, ...)				\
 RESULT_FN(pf_fail, PF_FAIL)
 RESULT_FN(pf_skip, PF_SKIP)
 RESULT_FN(pf_error, PF_ERROR)
+RESULT_FN(pf_known_symptom, PF_XFAIL)
 
 static const char *result_name(enum pf_result r)
 {
@@ -45,6 +46,7 @@ static const char *result_name(enum pf_result r)
 	case PF_PASS: return "pass";
 	case PF_FAIL: return "fail";
 	case PF_SKIP: return "skip";
+	case PF_XFAIL: return "known symptom";
 	default: return "error";
 	}
 }

@@ -14,7 +14,7 @@
 #include "pagemap.h"
 #include "pattern.h"
 
-enum { SEED_BEFORE = 31, SEED_AFTER = 32 };
+enum { SEED_BEFORE = PF_VMSPLICE_SEED_BEFORE, SEED_AFTER = PF_VMSPLICE_SEED_AFTER };
 
 #define MAX_PROBES 3
 #define CHILD_ERROR 10
@@ -134,6 +134,27 @@ static int read_full(int fd, char *buf, size_t len)
 	return 0;
 }
 
+static int whole_page_of(const char *page, size_t off, size_t len, uint32_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((uint8_t)page[i] != pf_pattern_byte(seed, off + i))
+			return 0;
+	return 1;
+}
+
+enum pf_view pf_vmsplice_page_view(const char *page, size_t off, size_t len)
+{
+	enum pf_view v = pf_view_check("child's pipe data", page, off, len,
+				       SEED_BEFORE, SEED_AFTER);
+
+	if (v == PF_VIEW_FOREIGN && !whole_page_of(page, off, len, SEED_AFTER)) {
+		pf_diag("child: the page at region offset 0x%zx is only partly the parent's data: not the known leak",
+			off);
+		return PF_VIEW_CORRUPT;
+	}
+	return v;
+}
+
 static int read_back(const struct leak *l)
 {
 	size_t ps = pf_page_size();
@@ -148,9 +169,7 @@ static int read_back(const struct leak *l)
 			pf_diag("child: cannot read the pipe: %s", strerror(errno));
 			return CHILD_ERROR;
 		}
-		v = pf_view_worse(v, pf_view_check("child's pipe data", buf,
-						   l->p.off[i], ps, SEED_BEFORE,
-						   SEED_AFTER));
+		v = pf_view_worse(v, pf_vmsplice_page_view(buf, l->p.off[i], ps));
 	}
 	return v;
 }
@@ -182,7 +201,7 @@ static int child_main(struct leak *l)
 	return read_back(l);
 }
 
-static enum pf_result child_verdict(int status, enum pf_view *seen)
+enum pf_result pf_vmsplice_verdict(int status, enum pf_view *seen)
 {
 	if (seen)
 		*seen = status >= 0 && status <= PF_VIEW_FOREIGN ?
@@ -191,7 +210,7 @@ static enum pf_result child_verdict(int status, enum pf_view *seen)
 	case PF_VIEW_OWN:
 		return PF_PASS;
 	case PF_VIEW_FOREIGN:
-		return pf_fail("the child read the parent's post-fork data from the pipe (vmsplice COW leak)");
+		return pf_known_symptom("the child read the parent's post-fork data from the pipe (vmsplice COW leak)");
 	case PF_VIEW_CORRUPT:
 		return pf_fail("the pipe held neither the pre-fork data nor the parent's");
 	case -1:
@@ -222,12 +241,12 @@ static enum pf_result parent_writes(struct leak *l, enum pf_view *seen)
 	const char *before = state_of(l);
 
 	if (pf_lockstep_wait(&l->ls))	/* the child has spliced and dropped */
-		return child_verdict(pf_lockstep_reap(&l->ls), seen);
+		return pf_vmsplice_verdict(pf_lockstep_reap(&l->ls), seen);
 	pf_pattern_fill(l->r->base, l->r->len, SEED_AFTER);
 	pf_diag("parent: %s at fork, %s after writing (policy, not checked)",
 		before, state_of(l));
 	pf_lockstep_give(&l->ls);
-	return child_verdict(pf_lockstep_reap(&l->ls), seen);
+	return pf_vmsplice_verdict(pf_lockstep_reap(&l->ls), seen);
 }
 
 enum pf_result pf_vmsplice_leak_run(struct pf_region *r,
