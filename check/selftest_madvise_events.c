@@ -4,8 +4,12 @@
  * (lib/dontneed_partial.c, lib/mlock_fork.c, lib/fork_advice.c): each
  * symptom is built in userspace and must be reported; controls pass.
  */
+#include <linux/capability.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "event.h"
 #include "madvise_events.h"
@@ -105,6 +109,74 @@ static enum pf_result unlocked_passes(struct pf_ctx *ctx)
 	return mlock_accounting(1, PF_PASS, "Mlocked accounting oracle after munlock");
 }
 
+/* Without CAP_IPC_LOCK and with RLIMIT_MEMLOCK 0, mlock() is refused. */
+static int refuse_mlock(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	struct rlimit zero = { 0, 0 };
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -1;
+	return setrlimit(RLIMIT_MEMLOCK, &zero);
+}
+
+static enum pf_result mlock_scenario(const struct pf_mlock_plan *plan,
+				     int lock_first, enum pf_result want,
+				     const char *what)
+{
+	struct pf_region r;
+	enum pf_result res = map_region(&r);
+
+	if (res != PF_PASS)
+		return res;
+	/* mlock is not inherited: only the parent's range is locked already */
+	if (lock_first && mlock(r.base, r.len)) {
+		munmap(r.map, r.map_len);
+		return pf_skip("mlock failed");
+	}
+	res = pf_mlock_half_fork_run(&r, plan);
+	munmap(r.map, r.map_len);
+	return pf_expect(res, want, what);
+}
+
+/* A refused mlock ends the scenario as SKIP, never as "corruption". */
+static enum pf_result mlock_refused_skips(struct pf_ctx *ctx)
+{
+	static const struct pf_mlock_plan child_locks = { PF_MLOCK_CHILD, 0 };
+
+	(void)ctx;
+	if (refuse_mlock())
+		return pf_error("cannot drop CAP_IPC_LOCK or RLIMIT_MEMLOCK");
+	return mlock_scenario(&child_locks, 0, PF_SKIP, "mlock refused in the child");
+}
+
+/*
+ * An mlock that returns 0 and locks nothing new (as under ASan): the
+ * parent's range is locked already and MLOCK_ONFAULT populates nothing,
+ * so smaps Locked does not grow. SKIP.
+ */
+static enum pf_result mlock_no_effect_skips(struct pf_ctx *ctx)
+{
+	static const struct pf_mlock_plan parent_locks = { PF_MLOCK_PARENT, 1 };
+
+	(void)ctx;
+	return mlock_scenario(&parent_locks, 1, PF_SKIP,
+			      "mlock that did not grow smaps Locked");
+}
+
+/* Control: the scenario itself passes on small pages. */
+static enum pf_result mlock_scenario_control(struct pf_ctx *ctx)
+{
+	static const struct pf_mlock_plan parent_locks = { PF_MLOCK_PARENT, 0 };
+
+	(void)ctx;
+	return mlock_scenario(&parent_locks, 0, PF_PASS, "mlock of half, small pages");
+}
+
 struct advice_probe {
 	const struct pf_region *r;
 	enum pf_fork_advice advice;
@@ -187,6 +259,21 @@ static const struct pf_template templates[] = {
 		.name = "mlock-control-unlocked",
 		.summary = "control: after munlock the accounting oracle passes",
 		.run = unlocked_passes,
+	},
+	{
+		.name = "mlock-refused-skips",
+		.summary = "mlock refused (no CAP_IPC_LOCK, RLIMIT_MEMLOCK 0): the scenario SKIPs, the other side does not report corruption",
+		.run = mlock_refused_skips,
+	},
+	{
+		.name = "mlock-no-effect-skips",
+		.summary = "an mlock that locked nothing new (smaps Locked did not grow): the scenario SKIPs",
+		.run = mlock_no_effect_skips,
+	},
+	{
+		.name = "mlock-control-scenario",
+		.summary = "control: mlock of half a region shared after fork passes on small pages",
+		.run = mlock_scenario_control,
 	},
 	{
 		.name = "dontfork-ignored-reported",

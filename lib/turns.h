@@ -4,6 +4,9 @@
  * pf_lockstep_fork(): one process owns the odd turns, the other the even
  * ones; each turn ends by handing over, so the peer's wait for the last
  * turn returns too. Each process accumulates the worst result of its turns.
+ * A turn that SKIPs or ERRORs ends the sequence with that verdict (a FAIL
+ * seen before it stays FAIL): it does not hand over, and the peer, finding
+ * it gone, stops too instead of judging data the skipped turn never wrote.
  */
 #ifndef PINFORK_TURNS_H
 #define PINFORK_TURNS_H
@@ -16,12 +19,17 @@ typedef enum pf_result (*pf_turn_fn)(void *arg, int turn);
 /* FAIL beats everything; otherwise the first result that is not a pass. */
 enum pf_result pf_worst(enum pf_result a, enum pf_result b);
 
+/*
+ * Child: runs its turns; when the parent is gone (it stopped with its own
+ * verdict, which the parent reports) it returns what its turns found so far.
+ */
 enum pf_result pf_take_turns(struct pf_lockstep *ls, int turns, int owns_odd,
 			     pf_turn_fn fn, void *arg);
 
 /*
  * Parent: runs its turns, then reaps the child, whose exit status is its
  * pf_result (the child leaves through pf_lockstep_exit with its result).
+ * A child that left early without a verdict (PASS) is an ERROR.
  */
 enum pf_result pf_turns_parent(struct pf_lockstep *ls, int turns, int owns_odd,
 			       pf_turn_fn fn, void *arg);
