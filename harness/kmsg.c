@@ -4,15 +4,67 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char *const complaints[] = {
-	"WARNING:", "BUG:", "kernel BUG", "Oops", "general protection fault",
-	"Kernel panic", "list_del corruption", "list_add corruption",
-	"UBSAN:", "KASAN:", "KFENCE:", "refcount_t:", "Bad page",
-	"page dumped because", "soft lockup", "hung_task", "RCU stall",
+#define DEFAULT_GRACE_SECONDS 0.5
+
+/* A complaint: the message contains what, and also and_also when set. */
+struct complaint {
+	const char *what;
+	const char *and_also;
 };
+
+/* The formats as the kernel prints them (see the self-test for examples). */
+static const struct complaint complaints[] = {
+	{ "WARNING:", NULL },		/* WARN(): "WARNING: CPU: 1 PID: 2 at mm/gup.c:..." */
+	{ "BUG:", NULL },		/* Bad page state, KASAN, KFENCE, soft lockup, NULL deref */
+	{ "kernel BUG at", NULL },	/* BUG_ON(): "kernel BUG at mm/memory.c:123!" */
+	{ "Oops", NULL },
+	{ "general protection fault", NULL },
+	{ "Kernel panic", NULL },
+	{ "list_del corruption", NULL },
+	{ "list_add corruption", NULL },
+	{ "UBSAN:", NULL },
+	{ "KASAN:", NULL },
+	{ "KFENCE:", NULL },
+	{ "refcount_t:", NULL },
+	{ "Bad page", NULL },		/* "Bad page state", "Bad page map" */
+	{ "page dumped because", NULL },
+	{ "detected stall", NULL },	/* "rcu: INFO: rcu_preempt detected stalls", "self-detected stall" */
+	{ "INFO: task ", " blocked for more than" },	/* hung task */
+};
+
+/*
+ * The kernel also reports faults of user programs ("traps: prog[123]
+ * general protection fault ip:...", "prog[123]: segfault at 0 ip ...");
+ * those are the program's bugs, not the kernel's.
+ */
+static int user_fault(const char *msg)
+{
+	return !strncmp(msg, "traps: ", 7) || strstr(msg, "]: segfault at ");
+}
+
+int kmsg_is_complaint(const char *msg)
+{
+	if (user_fault(msg))
+		return 0;
+	for (size_t i = 0; i < sizeof(complaints) / sizeof(complaints[0]); i++) {
+		const struct complaint *c = &complaints[i];
+
+		if (strstr(msg, c->what) && (!c->and_also || strstr(msg, c->and_also)))
+			return 1;
+	}
+	return 0;
+}
+
+double kmsg_grace_seconds(void)
+{
+	const char *env = getenv("PINFORK_KMSG_GRACE");
+
+	return env && *env ? atof(env) : DEFAULT_GRACE_SECONDS;
+}
 
 static unsigned long read_taint(void)
 {
@@ -27,12 +79,32 @@ static unsigned long read_taint(void)
 	return t;
 }
 
-int kmsg_is_complaint(const char *line)
+/* For run.sh's env.txt: $PINFORK_ENV_NOTES names a file to append to. */
+static void env_note(const char *note)
 {
-	for (size_t i = 0; i < sizeof(complaints) / sizeof(complaints[0]); i++)
-		if (strstr(line, complaints[i]))
-			return 1;
-	return 0;
+	const char *path = getenv("PINFORK_ENV_NOTES");
+	FILE *f = path && *path ? fopen(path, "ae") : NULL;
+
+	if (!f)
+		return;
+	fprintf(f, "%s\n", note);
+	fclose(f);
+}
+
+static void say_unreadable_once(int err)
+{
+	static int said;
+	char note[256];
+
+	if (said++)
+		return;
+	snprintf(note, sizeof(note),
+		 "kernel log: cannot read /dev/kmsg (%s%s): the kernel-log oracle checks only the taint flags",
+		 strerror(err),
+		 err == EPERM || err == EACCES ? "; kernel.dmesg_restrict=1? run as root" : "");
+	printf("# %s\n", note);
+	fflush(stdout);
+	env_note(note);
 }
 
 void kmsg_mark(struct kmsg_mark *m)
@@ -40,6 +112,8 @@ void kmsg_mark(struct kmsg_mark *m)
 	m->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (m->fd >= 0)
 		lseek(m->fd, 0, SEEK_END);
+	else
+		say_unreadable_once(errno);
 	m->taint = read_taint();
 }
 
@@ -51,7 +125,40 @@ static void append(char *report, size_t size, const char *text)
 		snprintf(report + used, size - used, "%s\n", text);
 }
 
-int kmsg_check(struct kmsg_mark *m, char *report, size_t size)
+/* A line userspace wrote: is it a self-test's line meant for this case? */
+static int injected_for_case(const char *msg, const char *case_name)
+{
+	const char *tag = strstr(msg, "[pinfork-case=");
+	size_t len;
+
+	if (!strstr(msg, "pinfork"))
+		return 0;
+	if (!tag)
+		return 1;
+	tag += strlen("[pinfork-case=");
+	len = strcspn(tag, "]");
+	return case_name && len == strlen(case_name) && !strncmp(tag, case_name, len);
+}
+
+/*
+ * A record is "prio,seq,usec,flags;message" then " KEY=value" lines.
+ * prio is facility << 3 | level; the kernel forces facility LOG_USER (1)
+ * on what userspace writes, so facility 0 is the kernel's own.
+ */
+static int record_counts(char *rec, const char *case_name, const char **msg)
+{
+	char *semi = strchr(rec, ';');
+	long prio = strtol(rec, NULL, 10);
+
+	*msg = semi ? semi + 1 : rec;
+	rec[strcspn(rec, "\n")] = '\0';
+	if (!kmsg_is_complaint(*msg))
+		return 0;
+	return (prio >> 3) == 0 || injected_for_case(*msg, case_name);
+}
+
+int kmsg_check(struct kmsg_mark *m, const char *case_name, char *report,
+	       size_t size)
 {
 	char rec[8192];
 	unsigned long taint = read_taint();
@@ -60,17 +167,14 @@ int kmsg_check(struct kmsg_mark *m, char *report, size_t size)
 	report[0] = '\0';
 	while (m->fd >= 0) {
 		ssize_t n = read(m->fd, rec, sizeof(rec) - 1);
-		char *msg;
+		const char *msg;
 
 		if (n < 0 && errno == EPIPE)	/* records overwritten: go on */
 			continue;
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		msg[strcspn(msg, "\n")] = '\0';
-		if (kmsg_is_complaint(msg) && found++ < 4)
+		if (record_counts(rec, case_name, &msg) && found++ < 4)
 			append(report, size, msg);
 	}
 	if (taint & ~m->taint) {

@@ -48,6 +48,9 @@ static void install_signal_handlers(void)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	/* what a case leaves outside its process group reparents to us: its
+	 * pins are still the case's, and we can end it */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 static enum pf_result case_body(const struct pf_case *c,
@@ -171,13 +174,58 @@ static int case_timeout(const struct pf_case *c, const struct pf_options *o)
 	return o->timeout ? o->timeout : t;
 }
 
+static void reap_zombies(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
 /* Kills a process group and waits (a second at most) until it is gone. */
 static void kill_group(pid_t pgid)
 {
 	double deadline = pf_now() + 1;
 
-	while (kill(-pgid, SIGKILL) == 0 && pf_now() < deadline)
+	while (kill(-pgid, SIGKILL) == 0 && pf_now() < deadline) {
+		reap_zombies();	/* as subreaper, its members' zombies are ours */
 		usleep(1000);
+	}
+}
+
+/* Kills the runner's children; how many there were. */
+static int kill_children(void)
+{
+	char path[64];
+	FILE *f;
+	int pid, n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", getpid(), getpid());
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%d", &pid) == 1) {
+		kill(pid, SIGKILL);
+		n++;
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * Ends what the case left outside its group (setsid, double fork): as
+ * subreaper we inherit it, and its own children once it dies.
+ */
+static void kill_leftovers(void)
+{
+	double deadline = pf_now() + 1;
+	int first = kill_children(), n = first;
+
+	while (n && pf_now() < deadline) {
+		reap_zombies();
+		usleep(1000);
+		n = kill_children();
+	}
+	reap_zombies();
+	if (first)
+		printf("# killed %d process(es) the case left outside its process group\n", first);
 }
 
 /* Waits for the child, forwarding its output; -1 on timeout. */
@@ -251,8 +299,11 @@ static enum tap_status accounting_verdict(enum tap_status st,
 {
 	char report[1024];
 
-	if (!acct_check(m, 3.0, report, sizeof(report)))
+	if (!acct_check(m, 3.0, report, sizeof(report))) {
+		for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
+			printf("# accounting: %s\n", line);
 		return st;
+	}
 	printf("# accounting did not return to its baseline:\n");
 	for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
 		printf("#   %s\n", line);
@@ -263,13 +314,23 @@ static enum tap_status accounting_verdict(enum tap_status st,
 	return st;
 }
 
+/* Lines the kernel logs shortly after the case ended are still its own. */
+static void wait_grace(double case_end)
+{
+	double until = case_end + kmsg_grace_seconds();
+
+	for (double now = pf_now(); now < until; now = pf_now())
+		usleep((useconds_t)((until - now) * 1e6) + 1);
+}
+
 static enum tap_status kernel_log_verdict(enum tap_status st,
+					  const struct pf_case *c,
 					  struct kmsg_mark *m, char *reason,
 					  size_t size)
 {
 	char report[2048];
 
-	if (!kmsg_check(m, report, sizeof(report)))
+	if (!kmsg_check(m, c->name, report, sizeof(report)))
 		return st;
 	printf("# kernel log during this case:\n");
 	for (char *line = strtok(report, "\n"); line; line = strtok(NULL, "\n"))
@@ -289,7 +350,7 @@ enum tap_status pf_run_case(const struct pf_case *c,
 	struct kmsg_mark mark;
 	struct acct_mark acct;
 	int pipefd[2], status = 0, rc, timeout = case_timeout(c, o);
-	double start = pf_now();
+	double start = pf_now(), case_end;
 	enum tap_status st;
 	pid_t pid, runner;
 
@@ -322,12 +383,17 @@ enum tap_status pf_run_case(const struct pf_case *c,
 	setpgid(pid, pid);	/* no race with the child's own setpgid */
 	current_group = pid;
 	rc = wait_child(pid, pipefd[0], timeout, &status);
+	case_end = pf_now();
 	current_group = 0;
 	knob_restore_all();
 	snprintf(reason, reason_size, "%s", shared->reason);
 	st = status_of(rc, status, timeout, reason, reason_size);
 	st = accounting_verdict(st, &acct, reason, reason_size);
-	st = kernel_log_verdict(st, &mark, reason, reason_size);
+	acct_idle_start();
+	if (mark.fd >= 0)
+		wait_grace(case_end);
+	st = kernel_log_verdict(st, c, &mark, reason, reason_size);
+	kill_leftovers();
 out:
 	close(pipefd[0]);
 	kmsg_release(&mark);
