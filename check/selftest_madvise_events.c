@@ -4,6 +4,7 @@
  * (lib/dontneed_partial.c, lib/mlock_fork.c, lib/fork_advice.c): each
  * symptom is built in userspace and must be reported; controls pass.
  */
+#include <errno.h>
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -51,6 +52,47 @@ static enum pf_result dontneed_control(struct pf_ctx *ctx)
 	res = pf_dontneed_partial_run(&r, 0, 4096);
 	munmap(r.map, r.map_len);
 	return pf_expect(res, PF_PASS, "partial MADV_DONTNEED of small pages");
+}
+
+/* A "zap" that left the data in place is no proof of a zap. */
+static enum pf_result zap_did_nothing_reported(struct pf_ctx *ctx)
+{
+	struct pf_region r;
+	enum pf_result res = map_region(&r);
+
+	(void)ctx;
+	if (res != PF_PASS)
+		return res;
+	pf_pattern_fill(r.base, r.len, 7);
+	res = pf_zap_reads_zero(&r, 0, 4096);
+	munmap(r.map, r.map_len);
+	return pf_expect(res, PF_FAIL, "zap proof on pages that kept their data");
+}
+
+/* MADV_DONTNEED refused on an mlocked mapping (EINVAL), partial or whole: SKIP. */
+static enum pf_result dontneed_refused_skips(struct pf_ctx *ctx)
+{
+	struct pf_region r;
+	enum pf_result res = map_region(&r);
+
+	(void)ctx;
+	if (res != PF_PASS)
+		return res;
+	if (mlock(r.base, r.len)) {
+		munmap(r.map, r.map_len);
+		return pf_skip("mlock failed");
+	}
+	res = pf_dontneed_partial_run(&r, 0, 4096);
+	munmap(r.map, r.map_len);
+	return pf_expect(res, PF_SKIP, "MADV_DONTNEED refused on the whole mapping");
+}
+
+/* Only the partial range refused, whole pages accepted: the kernel's error. */
+static enum pf_result partial_refusal_fails(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_expect(pf_dontneed_refusal(EINVAL, 0), PF_FAIL,
+			 "partial range refused, whole page accepted");
 }
 
 /* The accounting oracle after mlock of half a region (then munlock, if unlock). */
@@ -244,6 +286,21 @@ static const struct pf_template templates[] = {
 		.name = "dontneed-control-small-pages",
 		.summary = "control: MADV_DONTNEED of 4 KiB of small pages keeps the rest",
 		.run = dontneed_control,
+	},
+	{
+		.name = "dontneed-zap-did-nothing-reported",
+		.summary = "pages that kept their data after a zap: the zap proof reports it",
+		.run = zap_did_nothing_reported,
+	},
+	{
+		.name = "dontneed-refused-skips",
+		.summary = "MADV_DONTNEED refused (EINVAL on an mlocked mapping), partial and whole: SKIP, never a pass",
+		.run = dontneed_refused_skips,
+	},
+	{
+		.name = "dontneed-partial-refusal-fails",
+		.summary = "a partial MADV_DONTNEED refused while whole pages are accepted: FAIL",
+		.run = partial_refusal_fails,
 	},
 	{
 		.name = "mlock-still-locked-reported",

@@ -19,12 +19,25 @@ enum pf_result pf_rest_keeps(const struct pf_region *r, size_t from,
 			     uint32_t seed);
 
 /*
- * Fills r, MADV_DONTNEEDs [off, off+len) (the errno is reported as a
- * diagnostic: EINVAL or doing nothing are both fine), then checks that
- * every byte past the zapped range keeps its data (8ebe0a5eaaeb).
+ * Fills r, MADV_DONTNEEDs [off, off+len), then checks that every byte past
+ * the range keeps its data (8ebe0a5eaaeb) and that the zap did something:
+ * the whole pages (folios) the range covers read zeros, or, when it covers
+ * none, a whole-page MADV_DONTNEED past the range (the control) does. A
+ * refusal is judged by pf_dontneed_refusal().
  */
 enum pf_result pf_dontneed_partial_run(struct pf_region *r, size_t off,
 				       size_t len);
+
+/* [from, to) of r reads zeros after a zap; FAIL naming the first byte. */
+enum pf_result pf_zap_reads_zero(const struct pf_region *r, size_t from, size_t to);
+
+/*
+ * The partial MADV_DONTNEED was refused with err; whole_page_err is what a
+ * whole-page MADV_DONTNEED of the same mapping got (0: accepted). SKIP when
+ * the mapping takes no MADV_DONTNEED at all, FAIL when only the partial
+ * range is refused.
+ */
+enum pf_result pf_dontneed_refusal(int err, int whole_page_err);
 
 /* kB of smaps "Locked" summed over the mappings overlapping the range. */
 long pf_locked_kb(const void *addr, size_t len);
