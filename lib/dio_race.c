@@ -25,17 +25,19 @@ struct race {
 	pf_disturb_fn disturb;
 	atomic_int stop;
 	atomic_int disturbing;
-	long reads, disturbs;
+	long reads, disturbs, disturb_errors;
+	int first_disturb_err;	/* -errno of the first failed disturbance */
 	long bad_read;		/* number of the first lost read, or -1 */
+	double start, loss_at;	/* pf_now() at the start and at the first loss */
 	size_t bad_block;
 	struct pf_mismatch m;
 	int io_error;
 };
 
-void pf_disturb_fork(char *page, size_t half, long n)
+int pf_disturb_fork(char *page, size_t half, long n)
 {
 	(void)page, (void)half, (void)n;
-	pf_fork_exit_now();
+	return pf_fork_exit_now();
 }
 
 static int read_one(struct race *rc, size_t block)
@@ -49,6 +51,7 @@ static int read_one(struct race *rc, size_t block)
 		return 0;
 	rc->bad_read = rc->reads;
 	rc->bad_block = block;
+	rc->loss_at = pf_now();
 	return -1;
 }
 
@@ -90,9 +93,15 @@ static void *disturber(void *arg)
 {
 	struct race *rc = arg;
 
-	while (!atomic_load(&rc->stop)) {
+	for (long n = 0; !atomic_load(&rc->stop); n++) {
+		int err;
+
 		atomic_store(&rc->disturbing, 1);
-		rc->disturb(rc->page, rc->half, rc->disturbs++);
+		err = rc->disturb(rc->page, rc->half, n);
+		if (!err)
+			rc->disturbs++;
+		else if (!rc->disturb_errors++)
+			rc->first_disturb_err = err;
 		usleep(100);	/* let the writer fault after fork returns */
 		atomic_store(&rc->disturbing, 0);
 	}
@@ -119,10 +128,23 @@ static int prepare(struct race *rc, struct pf_region *r, char *why, size_t size)
 	return 0;
 }
 
+static void print_statistics(const struct race *rc, double seconds)
+{
+	char first_loss[32] = "-";
+
+	if (rc->bad_read >= 0)
+		snprintf(first_loss, sizeof(first_loss), "%.3f",
+			 rc->loss_at - rc->start);
+	pf_diag("race: reads=%ld forks=%ld fork_errors=%ld lost=%d first_loss_s=%s seconds=%.1f",
+		rc->reads, rc->disturbs, rc->disturb_errors,
+		rc->bad_read >= 0, first_loss, seconds);
+}
+
 static enum pf_result verdict(struct race *rc, double seconds)
 {
-	pf_diag("%ld O_DIRECT reads, %ld disturbances in %.1f s", rc->reads,
-		rc->disturbs, seconds);
+	print_statistics(rc, seconds);
+	if (rc->disturb_errors)
+		pf_diag("first failed disturbance: %s", strerror(-rc->first_disturb_err));
 	if (rc->io_error)
 		return pf_error("O_DIRECT read failed");
 	if (rc->bad_read >= 0) {
@@ -131,9 +153,11 @@ static enum pf_result verdict(struct race *rc, double seconds)
 		pf_mismatch_diag("O_DIRECT read into half a page", &rc->m);
 		return pf_fail("O_DIRECT read data lost in the race");
 	}
-	if (!rc->reads || !rc->disturbs)
-		return pf_error("the race did not run (reads %ld, disturbances %ld)",
-				rc->reads, rc->disturbs);
+	if (!rc->disturbs)
+		return pf_error("the race did not fork (%ld attempts failed)",
+				rc->disturb_errors);
+	if (!rc->reads)
+		return pf_error("the race did not read");
 	return PF_PASS;
 }
 
@@ -167,6 +191,7 @@ enum pf_result pf_dio_race_run(struct pf_region *r, double seconds,
 		pf_scratch_close(&rc.s);
 		return pf_skip("%s", why);
 	}
+	rc.start = start;
 	rc.deadline = start + seconds;
 	res = race_threads(&rc);
 	if (res == PF_PASS)

@@ -2,25 +2,49 @@
 /*
  * Events that happen to a mapping. The fork family: a child that stays
  * alive (and can look at memory when the parent lets it), a child that
- * exits at once, one that execs, and the forks hidden in system(), popen(),
- * posix_spawn() and in another thread.
+ * exits at once, one that execs, a fork from another thread, and the forks
+ * hidden in a library (libpinfork_helper.so: its own system(), a fork from
+ * its own thread, a daemon(3)-style double fork).
+ *
+ * glibc >= 2.29 runs system(), popen() and posix_spawn() through
+ * clone(CLONE_VM | CLONE_VFORK): the child shares the caller's mm, no page
+ * table is copied and no COW can follow. Those rows are PF_EV_SHARES_MM,
+ * not PF_EV_FORK: only the parent's view can be checked after them. A
+ * template that checks fork/COW isolation asks event_needs = PF_EV_FORK.
+ *
+ * Every event measures what it did (struct pf_event_tally): fork()s are
+ * counted by a pthread_atfork child handler, children by how they ended.
+ * pf_event_end() turns an event that did not happen into ERROR.
  */
 #ifndef PINFORK_EVENT_H
 #define PINFORK_EVENT_H
 
 #include <sys/types.h>
 
+#include "pf_case.h"
+
 enum pf_event_flag {
-	PF_EV_FORK	= 1u << 0,	/* creates a child that shares the memory */
+	PF_EV_FORK	= 1u << 0,	/* fork(): children with a copy of the mm (COW) */
 	PF_EV_ALIVE	= 1u << 1,	/* the child lives until pf_event_finish() */
-	PF_EV_HIDDEN	= 1u << 2,	/* the fork is hidden in a library call */
+	PF_EV_HIDDEN	= 1u << 2,	/* inside a library call */
+	PF_EV_SHARES_MM	= 1u << 3,	/* a CLONE_VM child: shares the mm, nothing copied */
 };
 
 /*
  * Runs in an alive child when the parent calls pf_event_finish(); its return
- * value is the child's exit status (0 = the child saw what it should).
+ * value is the child's exit status (0 = the child saw what it should, 1 =
+ * its memory changed).
  */
 typedef int (*pf_child_fn)(void *arg);
+
+/* What an event did, as measured rather than as meant. */
+struct pf_event_tally {
+	int forks;		/* children started by fork() (pthread_atfork count) */
+	int shared_mm;		/* children that ran sharing the mm (CLONE_VM) */
+	int ended_ok;		/* children seen to do their work and exit 0 */
+	int ended_bad;		/* exited non-zero, killed, or their work never seen */
+	int bad_status;		/* wait status of the first bad end; -1: not waited for */
+};
 
 struct pf_event_run {
 	const struct pf_event *ev;
@@ -28,12 +52,16 @@ struct pf_event_run {
 	int go_fd;	/* parent's end: closing it releases the child */
 	pf_child_fn fn;
 	void *arg;
+	struct pf_event_tally did;
+	int child_result;	/* an alive child's fn result, -1 if it died */
+	long forks_before;	/* the fork counter when the event started */
 };
 
 struct pf_event {
 	const char *name;
 	const char *summary;
 	unsigned flags;
+	int children;	/* children (and grandchildren) the event starts */
 	/* 0, or -errno when the event could not happen */
 	int (*start)(struct pf_event_run *run);
 };
@@ -51,10 +79,22 @@ int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
 /* Releases and reaps an alive child: its fn's result, or -1 if it died. */
 int pf_event_finish(struct pf_event_run *run);
 
+/*
+ * Finishes the event, prints what it did on a diagnostic line, and judges
+ * it: ERROR when the event did not happen as its row says (too few forks,
+ * a child that failed, died or never showed its work), FAIL when an alive
+ * child's fn saw its memory change, else PASS.
+ */
+enum pf_result pf_event_end(struct pf_event_run *run);
+
+/* fork() children started so far in this process tree (-1: not counted). */
+long pf_forks_started(void);
+
 /* Waits for a child: its exit status, -1 when a signal killed it, or -errno. */
 int pf_reap(pid_t pid);
 
-/* fork() a child that exits at once, and reap it: 0, or -errno. */
+/* fork() a child that exits at once, and reap it: 0, or -errno (-ECHILD
+ * when the child did not exit 0). */
 int pf_fork_exit_now(void);
 
 /* A child of our own that waits for release, then runs fn; for tests that
@@ -62,5 +102,9 @@ int pf_fork_exit_now(void);
 int pf_fork_alive(struct pf_event_run *run, pf_child_fn fn, void *arg);
 
 extern const struct pf_event pf_event_fork_alive;
+/* libpinfork_helper.so's own system(): fork, exec /bin/sh -c, waitpid. */
+extern const struct pf_event pf_event_lib_fork_exec;
+/* libpinfork_helper.so calls glibc's system(): a CLONE_VM|CLONE_VFORK child. */
+extern const struct pf_event pf_event_lib_vfork_system;
 
 #endif

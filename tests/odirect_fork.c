@@ -7,6 +7,7 @@
  * parent's CPU wrote last, and the child keeps its pre-fork copy.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backing.h"
@@ -17,23 +18,50 @@
 
 enum { SEED_BEFORE = 21, SEED_DEVICE = 22, SEED_PARENT = 23 };
 
-/* The parent rewrites half, then both directions through O_DIRECT. */
-static enum pf_result coherent(struct pf_scratch *s, struct pf_region *r)
+/*
+ * An O_DIRECT read fills the region, the parent rewrites its second half;
+ * expect gets what the parent's view must then hold.
+ */
+static enum pf_result read_then_rewrite(struct pf_scratch *s,
+					struct pf_region *r, uint8_t *expect)
 {
+	size_t half = r->len / 2;
 	enum pf_result res = pf_dio_read_reaches(s, r->base, r->base, r->len,
 						 SEED_DEVICE);
 
 	if (res != PF_PASS)
 		return res;
-	pf_pattern_fill(r->base + r->len / 2, r->len / 2, SEED_PARENT);
-	return pf_dio_write_sends(s, r->base, r->base, r->len);
+	pf_pattern_fill(r->base + half, r->len - half, SEED_PARENT);
+	pf_pattern_fill(expect, half, SEED_DEVICE);
+	pf_pattern_fill(expect + half, r->len - half, SEED_PARENT);
+	return PF_PASS;
+}
+
+/* Both directions through O_DIRECT, each against the known patterns. */
+static enum pf_result coherent(struct pf_scratch *s, struct pf_region *r)
+{
+	uint8_t *expect = malloc(r->len);
+	struct pf_mismatch m;
+	enum pf_result res;
+
+	if (!expect)
+		return pf_error("malloc of %zu bytes failed", r->len);
+	res = read_then_rewrite(s, r, expect);
+	if (res == PF_PASS && pf_compare(r->base, expect, r->len, &m)) {
+		pf_mismatch_diag("parent's view after its post-event writes", &m);
+		res = pf_fail("the parent's view lost the read data or its own writes");
+	}
+	if (res == PF_PASS)
+		res = pf_dio_write_sends(s, r->base, expect, r->len);
+	free(expect);
+	return res;
 }
 
 static enum pf_result odirect_around_event(struct pf_ctx *ctx)
 {
 	struct pf_region *r = ctx->region;
 	struct pf_child_view view;
-	enum pf_result child;
+	enum pf_result event;
 	struct pf_event_run ev;
 	struct pf_scratch s;
 	enum pf_result res;
@@ -54,9 +82,9 @@ static enum pf_result odirect_around_event(struct pf_ctx *ctx)
 		return pf_error("%s: %s", ctx->event->name, strerror(-err));
 	}
 	res = coherent(&s, r);
-	child = pf_isolation_verdict(pf_event_finish(&ev));
+	event = pf_event_end(&ev);
 	if (res == PF_PASS)
-		res = child;
+		res = event;
 	pf_scratch_close(&s);
 	return res;
 }

@@ -24,7 +24,6 @@
 #include "lockstep.h"
 #include "oracle.h"
 #include "pattern.h"
-#include "helper/pinfork_helper.h"
 #include "rdma.h"
 #include "view_oracle.h"
 
@@ -50,7 +49,7 @@ static const int access_of[] = {
 
 /* What happens between registration and the parent's write. */
 enum step {
-	STEP_HELPER_SYSTEM,	/* system() inside libpinfork_helper.so */
+	STEP_LIBRARY_EVENT,	/* plan.event, a fork or clone inside libpinfork_helper.so */
 	STEP_FORK_ALIVE,	/* a child that lives on and checks its copy */
 	STEP_MPROTECT_PARENT,	/* fork; the parent mprotect()s half R then RW */
 	STEP_MPROTECT_CHILD,	/* fork; the child mprotect()s half and writes */
@@ -61,6 +60,7 @@ enum step {
 struct plan {
 	enum mr_kind kind;
 	enum step step;
+	const struct pf_event *event;	/* for STEP_LIBRARY_EVENT */
 };
 
 struct fixture {
@@ -185,11 +185,18 @@ static enum pf_result write_and_move(struct fixture *f, enum mr_kind kind,
 	return first_bad(res, iso);
 }
 
-static enum pf_result after_helper(struct fixture *f, enum mr_kind kind)
+/* The event row proves its forks (or its CLONE_VM child) and their ends. */
+static enum pf_result after_library(struct fixture *f, enum mr_kind kind,
+				    const struct pf_event *event)
 {
-	if (pinfork_helper_housekeeping())
-		return pf_error("system() in libpinfork_helper.so failed");
-	return write_and_move(f, kind, NULL);
+	struct pf_event_run ev;
+	enum pf_result res;
+	int err = pf_event_start(&ev, event, NULL, NULL);
+
+	if (err)
+		return pf_error("%s: %s", event->name, strerror(-err));
+	res = pf_event_end(&ev);
+	return res == PF_PASS ? write_and_move(f, kind, NULL) : res;
 }
 
 static enum pf_result after_fork_alive(struct fixture *f, enum mr_kind kind,
@@ -405,8 +412,8 @@ static enum pf_result run_plan(struct pf_ctx *ctx)
 	if (res != PF_PASS)
 		goto out;
 	switch (p->step) {
-	case STEP_HELPER_SYSTEM:
-		res = after_helper(&f, p->kind);
+	case STEP_LIBRARY_EVENT:
+		res = after_library(&f, p->kind, p->event);
 		break;
 	case STEP_FORK_ALIVE:
 	case STEP_MPROTECT_PARENT:
@@ -429,16 +436,22 @@ out:
 
 #define PLAN(name, kind_, step_) \
 	static const struct plan name = { .kind = kind_, .step = step_ }
+#define LIBRARY_PLAN(name, kind_, event_)				\
+	static const struct plan name = { .kind = kind_,		\
+		.step = STEP_LIBRARY_EVENT, .event = &event_ }
 
-PLAN(remote_helper, MR_REMOTE, STEP_HELPER_SYSTEM);
-PLAN(local_helper, MR_LOCAL, STEP_HELPER_SYSTEM);
+LIBRARY_PLAN(remote_helper, MR_REMOTE, pf_event_lib_fork_exec);
+LIBRARY_PLAN(local_helper, MR_LOCAL, pf_event_lib_fork_exec);
+LIBRARY_PLAN(readonly_helper, MR_READONLY, pf_event_lib_fork_exec);
+LIBRARY_PLAN(remote_helper_vfork, MR_REMOTE, pf_event_lib_vfork_system);
+LIBRARY_PLAN(local_helper_vfork, MR_LOCAL, pf_event_lib_vfork_system);
+LIBRARY_PLAN(readonly_helper_vfork, MR_READONLY, pf_event_lib_vfork_system);
 PLAN(remote_alive, MR_REMOTE, STEP_FORK_ALIVE);
 PLAN(local_alive, MR_LOCAL, STEP_FORK_ALIVE);
 PLAN(remote_child_writes, MR_REMOTE, STEP_CHILD_WRITES);
 PLAN(remote_mprotect_parent, MR_REMOTE, STEP_MPROTECT_PARENT);
 PLAN(remote_mprotect_child, MR_REMOTE, STEP_MPROTECT_CHILD);
 PLAN(readonly_shared, MR_READONLY, STEP_REG_AFTER_FORK);
-PLAN(readonly_helper, MR_READONLY, STEP_HELPER_SYSTEM);
 
 #define PIN_FORK_FIXES "70e806e4e645", "d042035eaf5f", "4eae4efa2c29"
 
@@ -459,13 +472,22 @@ PLAN(readonly_helper, MR_READONLY, STEP_HELPER_SYSTEM);
 
 static const struct pf_template templates[] = {
 	MR_TEMPLATE("rdma-mr-remote-helper-system", remote_helper,
-		    "MR with remote read/write; a library's system() forks; parent writes: RDMA READ fetches it, RDMA WRITE and SEND land in its view",
+		    "MR with remote read/write; a library's own system() forks and execs (libpinfork_helper.so); parent writes: RDMA READ fetches it, RDMA WRITE and SEND land in its view",
 		    0, 0, PIN_FORK_FIXES),
 	MR_TEMPLATE("rdma-mr-local-helper-system", local_helper,
-		    "MR with local write only (a local buffer); a library's system() forks; parent writes: RDMA WRITE/SEND from it send that, RDMA READ/RECV into it land in its view",
+		    "MR with local write only (a local buffer); a library's own system() forks and execs; parent writes: RDMA WRITE/SEND from it send that, RDMA READ/RECV into it land in its view",
 		    0, 0, PIN_FORK_FIXES),
 	MR_TEMPLATE("rdma-mr-readonly-helper-system", readonly_helper,
-		    "read-only MR (remote read, no local write); a library's system() forks; parent writes: RDMA READ and SEND take the new data",
+		    "read-only MR (remote read, no local write); a library's own system() forks and execs; parent writes: RDMA READ and SEND take the new data",
+		    0, 0, PIN_FORK_FIXES, "a7f226604170"),
+	MR_TEMPLATE("rdma-mr-remote-helper-vfork-system", remote_helper_vfork,
+		    "MR with remote read/write; a library calls glibc's system() (CLONE_VM|CLONE_VFORK: the child shares the mm, no COW); parent writes: coherent both ways",
+		    0, 0, PIN_FORK_FIXES),
+	MR_TEMPLATE("rdma-mr-local-helper-vfork-system", local_helper_vfork,
+		    "MR with local write only; a library calls glibc's system() (CLONE_VM|CLONE_VFORK: the child shares the mm, no COW); parent writes: coherent both ways",
+		    0, 0, PIN_FORK_FIXES),
+	MR_TEMPLATE("rdma-mr-readonly-helper-vfork-system", readonly_helper_vfork,
+		    "read-only MR; a library calls glibc's system() (CLONE_VM|CLONE_VFORK: the child shares the mm, no COW); parent writes: RDMA READ and SEND take the new data",
 		    0, 0, PIN_FORK_FIXES, "a7f226604170"),
 	MR_TEMPLATE("rdma-mr-remote-fork-alive", remote_alive,
 		    "MR with remote read/write; fork, the child stays alive; parent writes and the peer moves data both ways: coherent, the child keeps its copy",
