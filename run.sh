@@ -13,7 +13,14 @@
 #   --timeout SEC          per-case timeout (passed as -T); each program's own
 #                          limit grows to fit its cases
 #   --race-seconds S       duration of each time-bounded race (passed as -r)
-#   --results DIR          results folder (default: results/<timestamp>)
+#   --results DIR          results folder (default: results/<timestamp>). An
+#                          existing folder must be empty, or a results folder
+#                          of an earlier run, which is then emptied first:
+#                          results of two runs are never mixed
+#   --repeat N             run the selected cases N times: DIR/round-1 ...
+#                          DIR/round-N hold each round; DIR itself the merged
+#                          results (how often each case failed; flaky cases:
+#                          bad in some rounds, passed in others)
 #   --restore              put back the system knobs a killed run left changed
 #   --no-install           never install packages; fail naming what is missing
 #   --kernel K             run in a VM booted with kernel K (vm/boot.sh): a
@@ -22,17 +29,37 @@
 #   --compare OLD NEW      what changed between two results folders: new
 #                          failures first, then fixed, then newly skipped
 #   -h, --help
-# Exit: 0 nothing failed, 1 a case or program failed (or the run was
-# interrupted, or the build failed), 2 usage error.
+# An option's value may not start with '-' (it is taken for a forgotten
+# value): write --tests=-x if you mean it.
+# A run (and --restore) holds an exclusive lock, $PINFORK_STATE_DIR/run.lock,
+# shared with test programs started by hand: a second run waits for the first
+# up to $PINFORK_LOCK_WAIT seconds (default 600), then gives up (exit 1). A
+# VM run (--kernel) changes nothing on the host and takes no lock.
+# Environment: PINFORK_BUILD (build folder, default ./build),
+# PINFORK_STATE_DIR (knob journal and lock, default /var/tmp/pinfork),
+# PINFORK_LOCK_WAIT.
+# Exit: 0 nothing failed; 1 a case or program failed (in any round), the run
+# was interrupted, its results could not all be written (the summary still
+# goes to the terminal), the lock was not had, or the build failed;
+# 2 usage error (also: --compare of a folder without case records, --results
+# naming a folder that is not ours); 4 no case ran (none matched, or all
+# skipped).
 set -euo pipefail
 export LC_ALL=C
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-BUILD="$REPO/build"
+BUILD=$(realpath -m -- "${PINFORK_BUILD:-$REPO/build}")
+case "$BUILD/" in	# make's name for it: relative, as `make BUILD=build-x` has it
+"$REPO"/*/) MAKE_BUILD=${BUILD#"$REPO"/} ;;
+*) MAKE_BUILD=$BUILD ;;
+esac
 REPORT="$BUILD/pinfork-report"
 RESTORE="$BUILD/pinfork-restore"
 STATE_DIR=${PINFORK_STATE_DIR:-/var/tmp/pinfork}
 KILL_GRACE=10		# seconds between TERM and KILL for a program
+RESULTS_MARK=.pinfork-results	# in every results folder run.sh makes
+# What run.sh writes into a results folder (and may remove from it).
+RESULTS_ENTRIES='output\.tap|results\.json|junit\.xml|summary\.txt|records\.tsv|cases\.tsv|programs\.tsv|programs|env\.txt|dmesg\.txt|\.rc|\.pid|round-[0-9]+|\.pinfork-results'
 
 APT_PKGS=(build-essential make pkg-config liburing-dev libibverbs-dev
 	ibverbs-providers rdma-core libnuma-dev)
@@ -41,9 +68,12 @@ DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel rdma-core-devel
 
 opt_prebuilt=0 opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
 opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
+opt_repeat=1
 vm_args=()		# the arguments a VM run passes on to ./run.sh
-phase=setup interrupted='' cur_tpid='' cur_pipe=''
+phase=setup interrupted='' cur_pid='' stop_sent=''
 args=()			# the options of the program about to run
+run_tmp=''		# private scratch (in RAM when it can): survives a full disk
+lock_waiter=''		# flock(1) waiting for the run lock
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -69,20 +99,28 @@ parse_args() {
 		--*=*) val=${opt#*=} opt=${opt%%=*} ;;
 		esac
 		case "$opt" in
-		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel|--modules)
+		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel|--modules|--repeat)
 			if [ -z "$val" ]; then
 				[ $# -ge 2 ] || usage_error "$opt needs a value"
 				val=$2
 				shift
+				not_an_option "$opt" "$val"
 			fi
 			[ -n "$val" ] || usage_error "$opt needs a value" ;;
 		esac
 		case "$opt" in
 		--compare)
 			[ $# -ge 3 ] || usage_error "--compare needs two results folders"
+			not_an_option --compare "$2"
+			not_an_option --compare "$3"
 			opt_compare=("$2" "$3")
 			shift 3
 			continue ;;
+		--repeat)
+			if ! is_uint "$val" || [ "$val" -eq 0 ]; then
+				usage_error "--repeat needs a number of rounds, not '$val'"
+			fi
+			opt_repeat=$((10#$val)) ;;
 		--list) opt_list=1 ;;
 		-t|--tests) globs=${globs:+$globs,}$val ;;
 		-p|--profile)
@@ -107,7 +145,7 @@ parse_args() {
 		*) usage_error "unknown argument '$1'" ;;
 		esac
 		case "$opt" in
-		--kernel|--modules|--results|--no-install) ;;
+		--kernel|--modules|--results|--no-install|--repeat) ;;
 		-t|--tests|-p|--profile|--timeout|--race-seconds) vm_args+=("$opt" "$val") ;;
 		*) vm_args+=("$opt") ;;
 		esac
@@ -116,6 +154,17 @@ parse_args() {
 	if [ $((opt_list + opt_restore)) -gt 1 ]; then
 		usage_error "--list and --restore do not go together"
 	fi
+	if [ "$opt_repeat" -gt 1 ] && [ -n "$opt_kernel" ]; then
+		usage_error "--repeat does not go with --kernel yet"
+	fi
+}
+
+# A value taken from the next argument must not look like an option:
+# `-t --no-install` forgot the glob.
+not_an_option() {
+	case "$2" in
+	-*) usage_error "$1 needs a value, not the option-like '$2' (write $1=$2 if you mean it)" ;;
+	esac
 }
 
 # ---- build dependencies ----------------------------------------------------
@@ -167,7 +216,7 @@ ensure_deps() {
 }
 
 build() {
-	make -s --no-print-directory -C "$REPO" -j"$(nproc)" all >&2 ||
+	make -s --no-print-directory -C "$REPO" -j"$(nproc)" BUILD="$MAKE_BUILD" all >&2 ||
 		die "the build failed (see the errors above)"
 }
 
@@ -178,7 +227,7 @@ test_programs() {
 		for p in "$BUILD"/tests/*; do [ -x "$p" ] && printf '%s\n' "$p"; done
 		return 0
 	fi
-	make -s --no-print-directory -C "$REPO" tests | sort | while read -r p; do
+	make -s --no-print-directory -C "$REPO" BUILD="$MAKE_BUILD" tests | sort | while read -r p; do
 		case "$p" in /*) ;; *) p="$REPO/$p" ;; esac
 		[ -f "$p" ] && [ -x "$p" ] && printf '%s\n' "$p"
 	done
@@ -202,7 +251,8 @@ restore_knobs() {
 		say "restore: $path: $now -> $value"
 	done <"$journal"
 	if [ ! -x "$RESTORE" ]; then
-		make -s --no-print-directory -C "$REPO" "$RESTORE" >&2 ||
+		make -s --no-print-directory -C "$REPO" BUILD="$MAKE_BUILD" \
+			"$MAKE_BUILD/pinfork-restore" >&2 ||
 			die "restore: cannot build $RESTORE"
 	fi
 	if "$RESTORE"; then
@@ -333,7 +383,8 @@ write_env() {
 		ls /sys/class/infiniband 2>/dev/null || echo none
 		echo "== kernel config"
 		kernel_config | grep -E "^(# )?CONFIG_($keys)[= ]" || true
-	} >"$results/env.txt" 2>&1
+	} >"$run_tmp/env.txt" 2>&1
+	save_result "$run_tmp/env.txt" env.txt
 }
 
 # Timestamp of the newest kernel log line: the run's slice is what follows it.
@@ -343,13 +394,18 @@ dmesg_mark() {
 }
 
 write_dmesg() {
-	local out="$results/dmesg.txt" log
+	dmesg_slice >"$run_tmp/dmesg.txt"
+	save_result "$run_tmp/dmesg.txt" dmesg.txt
+}
+
+dmesg_slice() {
+	local log
 	if ! log=$(dmesg 2>&1); then
-		printf 'dmesg not readable: %s\n' "$log" >"$out"
+		printf 'dmesg not readable: %s\n' "$log"
 		return 0
 	fi
 	if [ -z "$dmesg_start" ]; then	# no timestamps: count lines instead
-		printf '%s\n' "$log" | tail -n "+$((dmesg_lines + 1))" >"$out"
+		printf '%s\n' "$log" | tail -n "+$((dmesg_lines + 1))"
 		return 0
 	fi
 	printf '%s\n' "$log" | awk -v mark="$dmesg_start" '
@@ -357,12 +413,146 @@ write_dmesg() {
 			ts = $0; sub(/^\[ */, "", ts); sub(/\].*/, "", ts)
 			keep = (ts + 0 > mark + 0)
 		}
-		keep' >"$out"
+		keep'
+}
+
+# ---- the run lock -------------------------------------------------------------
+
+# "pid N (COMMAND)" of whoever holds the lock: the one /proc/locks names,
+# else the pid the last holder wrote into the file.
+lock_holder() {
+	local lock=$1 pid ino cmd
+	ino=$(stat -c %i "$lock" 2>/dev/null || true)
+	pid=$(awk -v ino="$ino" '$2 == "FLOCK" && $6 ~ (":" ino "$") { print $5; exit }' \
+		/proc/locks 2>/dev/null || true)
+	[ -n "$pid" ] || pid=$(head -c 32 "$lock" 2>/dev/null | tr -dc '0-9' || true)
+	[ -n "$pid" ] || { printf 'pid unknown'; return 0; }
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+	printf 'pid %s (%s)' "$pid" "${cmd% }"
+}
+
+# One run at a time on a machine: the programs share the knob journal, the
+# kernel log and the system-wide pin counters. Held until run.sh exits (and by
+# any program still alive: they inherit the descriptor).
+take_run_lock() {
+	local lock="$STATE_DIR/run.lock" wait=${PINFORK_LOCK_WAIT:-600} rc=0
+	is_uint "$wait" || usage_error "PINFORK_LOCK_WAIT needs whole seconds, not '$wait'"
+	mkdir -p "$STATE_DIR" 2>/dev/null || die "cannot create $STATE_DIR (set PINFORK_STATE_DIR)"
+	if ( : <>"$lock" ) 2>/dev/null; then
+		exec {lock_fd}<>"$lock"
+	elif ( : <"$lock" ) 2>/dev/null; then
+		exec {lock_fd}<"$lock"	# someone else's file: flock works read-only
+	else
+		die "cannot open the run lock $lock (set PINFORK_STATE_DIR to a folder of yours)"
+	fi
+	if ! flock -n "$lock_fd"; then
+		say "another pinfork run holds $lock: $(lock_holder "$lock"); waiting up to $wait s (PINFORK_LOCK_WAIT)"
+		flock -w "$wait" "$lock_fd" &	# in the background: signals still reach us
+		lock_waiter=$!
+		wait "$lock_waiter" || rc=$?
+		lock_waiter=''
+		[ "$rc" = 0 ] || die "gave up after $wait s: another pinfork run still holds $lock: $(lock_holder "$lock"); try again when it has finished"
+	fi
+	printf '%s\n' "$$" >"$lock" 2>/dev/null || true	# for whoever waits next
+	export PINFORK_LOCK_HELD=1	# the programs must not take it again
+}
+
+# ---- results folder ------------------------------------------------------------
+
+# Keeps what could not be written, with the error, for the end of the run.
+note_write_error() { printf '%s\n' "$*" >>"$run_tmp/write-errors"; }
+
+# Appends TEXT to FILE; a failure is noted, not fatal.
+append_to() {
+	local file=$1 text=$2 err
+	if ! err=$( { printf '%s\n' "$text" >>"$file"; } 2>&1); then
+		note_write_error "$file: ${err##*: }"
+	fi
+}
+
+# Copies a file made in $run_tmp into the results folder.
+save_result() {
+	local err
+	if ! err=$(cp -- "$1" "$results/$2" 2>&1); then
+		note_write_error "$results/$2: ${err##*: }"
+	fi
+}
+
+tap_line() {
+	printf '%s\n' "$*"
+	append_to "$scratch/output.tap" "$*"
+	append_to "$tap" "$*"
+}
+
+# Whether DIR holds only what run.sh writes, and was made by it.
+is_our_results() {
+	local dir=$1
+	[ -f "$dir/$RESULTS_MARK" ] || [ -f "$dir/output.tap" ] || return 1
+	! (cd "$dir" && ls -A) | grep -qvxE "$RESULTS_ENTRIES"
+}
+
+# An existing --results folder: empty, or an earlier run's (emptied here).
+# Anything else is refused: results of two runs must never be mixed.
+reuse_results_dir() {
+	local dir=$1 entries
+	[ -d "$dir" ] || usage_error "--results $dir: exists and is not a folder"
+	entries=$(cd "$dir" && ls -A) || usage_error "--results $dir: cannot read it"
+	[ -n "$entries" ] || return 0
+	if ! is_our_results "$dir"; then
+		usage_error "--results $dir: not empty and not (only) a pinfork results folder: give a new or empty folder"
+	fi
+	say "results: $dir holds an earlier run's results: removing them first"
+	(cd "$dir" && ls -A | grep -xE "$RESULTS_ENTRIES" | xargs -r -d '\n' rm -rf --) ||
+		die "cannot empty $dir"
+}
+
+make_results_dir() {
+	local base n=1 err
+	if [ -n "$opt_results" ]; then
+		results=$opt_results
+		[ ! -e "$results" ] || reuse_results_dir "$results"
+	else
+		base="$REPO/results/$(date +%Y%m%d-%H%M%S)"
+		results=$base
+		while [ -e "$results" ]; do results="$base.$n"; n=$((n + 1)); done
+	fi
+	err=$( { mkdir -p "$results" && : >"$results/$RESULTS_MARK"; } 2>&1) ||
+		die "cannot create the results folder $results: ${err##*: }"
+	results=$(cd "$results" && pwd -P)
+}
+
+# A round's files. The report reads the copies kept in RAM ($scratch), so
+# that a results folder that cannot be written still gets its summary; the
+# folder gets the records and the TAP as the run goes.
+start_round_dir() {
+	local err
+	results=$1 scratch=$run_tmp/round-$2
+	mkdir -p "$scratch" || die "cannot make $scratch"
+	: >"$scratch/output.tap"
+	: >"$scratch/records.tsv"
+	: >"$scratch/programs.tsv"
+	err=$( { mkdir -p "$results/programs" && : >"$results/output.tap" &&
+		: >"$results/records.tsv" && : >"$results/programs.tsv"; } 2>&1) ||
+		note_write_error "$results: ${err##*: }"
+	tap="$results/output.tap"
+	export PINFORK_RECORD="$scratch/records.tsv"
 }
 
 # ---- running -----------------------------------------------------------------
 
-tap_line() { printf '%s\n' "$*" | tee -a "$tap"; }
+# Stops the running program: TERM (timeout(1) passes it on), KILL after
+# KILL_GRACE seconds. The program is in our process group, so a SIGKILL of the
+# group reaches it too.
+stop_program() {
+	[ -n "$cur_pid" ] || return 0
+	if [ -z "$stop_sent" ]; then
+		stop_sent=$(usec)
+		kill -TERM "$cur_pid" 2>/dev/null || true
+	elif [ $(($(usec) - stop_sent)) -gt $((KILL_GRACE * 1000000)) ]; then
+		pkill -KILL -P "$cur_pid" 2>/dev/null || true
+		kill -KILL "$cur_pid" 2>/dev/null || true
+	fi
+}
 
 on_signal() {
 	local sig=$1
@@ -373,49 +563,71 @@ on_signal() {
 		exit 1 ;;
 	run)
 		say "interrupted ($sig): stopping the running program"
-		if [ -n "$cur_tpid" ]; then
-			# timeout(1) leads its own process group: the program is in it
-			kill -TERM -- "-$cur_tpid" 2>/dev/null || true
-		fi ;;
+		stop_program ;;
 	esac
+}
+
+# Waits for the program; a signal to run.sh stops it first. Sets prog_rc.
+wait_program() {
+	local pid=$1
+	prog_rc=0
+	wait "$pid" || prog_rc=$?
+	while kill -0 "$pid" 2>/dev/null; do	# a signal cut the wait short
+		stop_program
+		sleep 0.1
+	done
+	prog_rc=0
+	wait "$pid" 2>/dev/null || prog_rc=$?	# its own status, saved by bash
+}
+
+# The program's output: to its own TAP file, and as '#' lines to the terminal
+# and output.tap. A record the program could not write ("# pinfork: cannot
+# write ...") is noted. Signals are left to run.sh: the output is read to its
+# end.
+filter_output() {
+	local own_tap=$1 errs="$run_tmp/write-errors"
+	trap '' INT TERM HUP
+	tee -a "$own_tap" 2>>"$errs" |
+		awk -v errs="$errs" '
+			{ print "# " $0; fflush() }
+			/^# pinfork: cannot write / { print substr($0, 25) >>errs; close(errs) }' |
+		tee -a "$tap" "$scratch/output.tap" 2>>"$errs"
+}
+
+# Waits up to KILL_GRACE seconds for the output of a program to end (a
+# process it left behind may hold the pipe), then stops reading it.
+wait_output() {
+	local pid=$1 n=0
+	while kill -0 "$pid" 2>/dev/null && [ "$n" -lt $((KILL_GRACE * 10)) ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		say "a process left behind by the program still holds its output: not reading it any more"
+		pkill -KILL -P "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
 }
 
 # Runs one program the way the kselftest runner does; sets prog_rc, prog_result.
 run_program() {
-	local path=$1 num=$2 prog=${1##*/} limit start rcfile pidfile waited
+	local path=$1 num=$2 prog=${1##*/} limit start out_fd filter_pid
 	prog_args "$prog"
 	limit=$(prog_limit "$path" "$prog")
-	rcfile="$results/.rc" pidfile="$results/.pid"
-	rm -f "$rcfile" "$pidfile"
 	tap_line "# selftests: pinfork: $prog"
 	start=$(usec)
-	(
-		rc=0
-		timeout -k "$KILL_GRACE" "$limit" "$path" "${args[@]}" </dev/null 2>&1 &
-		echo $! >"$pidfile"
-		wait $! || rc=$?
-		echo "$rc" >"$rcfile"
-	) 2>/dev/null | tee "$results/programs/$prog.tap" | sed -u 's/^/# /' | tee -a "$tap" &
-	cur_pipe=$!
-	while [ ! -s "$pidfile" ] && kill -0 "$cur_pipe" 2>/dev/null; do
-		sleep 0.01
-	done
-	cur_tpid=$(cat "$pidfile" 2>/dev/null || true)
-	[ -z "$interrupted" ] || on_signal "$interrupted"
-	waited=0
-	while kill -0 "$cur_pipe" 2>/dev/null; do
-		wait "$cur_pipe" 2>/dev/null || true
-		if [ -n "$interrupted" ] && kill -0 "$cur_pipe" 2>/dev/null; then
-			sleep 0.1
-			waited=$((waited + 1))
-			if [ "$waited" -eq $((KILL_GRACE * 10)) ] && [ -n "$cur_tpid" ]; then
-				kill -KILL -- "-$cur_tpid" 2>/dev/null || true
-			fi
-		fi
-	done
-	cur_tpid=''
+	exec {out_fd}> >(filter_output "$results/programs/$prog.tap")
+	filter_pid=$!
+	# --foreground: the program stays in run.sh's process group
+	timeout --foreground -k "$KILL_GRACE" "$limit" "$path" "${args[@]}" \
+		</dev/null >&"$out_fd" 2>&1 &
+	cur_pid=$! stop_sent=''
+	exec {out_fd}>&-
+	[ -z "$interrupted" ] || stop_program
+	wait_program "$cur_pid"
+	cur_pid=''
+	wait_output "$filter_pid"
 	prog_secs=$(seconds_since "$start")
-	prog_rc=$(cat "$rcfile" 2>/dev/null || echo 255)
 	if [ -n "$interrupted" ]; then
 		prog_result=interrupted
 		tap_line "not ok $num selftests: pinfork: $prog # interrupted ($interrupted)"
@@ -432,9 +644,10 @@ run_program() {
 		prog_result="exit=$prog_rc"
 		tap_line "not ok $num selftests: pinfork: $prog # exit=$prog_rc"
 	fi
-	printf '%s\t%s\t%s\t%s\n' "$prog" "$prog_rc" "$prog_result" "$prog_secs" \
-		>>"$results/programs.tsv"
-	rm -f "$rcfile" "$pidfile"
+	append_to "$scratch/programs.tsv" \
+		"$(printf '%s\t%s\t%s\t%s' "$prog" "$prog_rc" "$prog_result" "$prog_secs")"
+	save_result "$scratch/programs.tsv" programs.tsv
+	save_result "$scratch/records.tsv" records.tsv
 	# A program killed from outside could not put its knobs back.
 	case "$prog_result" in
 	ok|skip) ;;
@@ -442,64 +655,136 @@ run_program() {
 	esac
 }
 
-make_results_dir() {
-	local base
-	if [ -n "$opt_results" ]; then
-		results=$opt_results
-	else
-		base="$REPO/results/$(date +%Y%m%d-%H%M%S)"
-		results=$base
-		local n=1
-		while [ -e "$results" ]; do results="$base.$n"; n=$((n + 1)); done
+# Runs every program once into the folder DIR; sets round_rc (1: a program
+# did not end ok or skip, or the run was interrupted).
+run_round() {
+	local dir=$1 path num=0
+	start_round_dir "$dir" "$2"
+	round_rc=0
+	tap_line "TAP version 13"
+	tap_line "1..${#progs[@]}"
+	for path in "${progs[@]}"; do
+		num=$((num + 1))
+		if [ -n "$interrupted" ]; then
+			break
+		fi
+		run_program "$path" "$num"
+		case "$prog_result" in ok|skip) ;; *) round_rc=1 ;; esac
+	done
+	if [ -n "$interrupted" ]; then
+		tap_line "Bail out! run.sh interrupted ($interrupted)"
+		round_rc=1
 	fi
-	mkdir -p "$results/programs" || die "cannot create $results"
-	results=$(cd "$results" && pwd -P)
-	tap="$results/output.tap"
-	: >"$tap"
-	rm -f "$results/records.tsv" "$results/programs.tsv" "$results"/programs/*.tap
-	touch "$results/records.tsv" "$results/programs.tsv"
+}
+
+# pinfork-report with what every report of this run says about it.
+report() {
+	"$REPORT" --kernel "$(uname -r)" --uname "$(uname -a)" --host "$(uname -n)" \
+		--profile "$profile" --start "$start_iso" --end "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+		--seconds "$(seconds_since "$start_us")" ${interrupted:+--interrupted} "$@" \
+		2>>"$run_tmp/report-errors"
+}
+
+# Writes a round's results.json, junit.xml and summary.txt (and, of a
+# repeated run, cases.tsv for the merge); prints the summary when asked.
+report_round() {
+	local dir=$1 show=$2 rc=0
+	report --records "$scratch/records.tsv" --programs "$scratch/programs.tsv" \
+		--tap "$scratch/output.tap" --json "$dir/results.json" --junit "$dir/junit.xml" \
+		--cases-out "$scratch/cases.tsv" --summary >"$run_tmp/summary.txt" || rc=$?
+	finish_report "$dir" "$show" "$rc"
+	[ "$opt_repeat" -eq 1 ] || save_result "$scratch/cases.tsv" cases.tsv
+}
+
+# The merged results of all rounds at the top of the results folder.
+report_rounds() {
+	local top=$1 r cases=() rc=0
+	for ((r = 1; r <= opt_repeat; r++)); do
+		if [ -f "$run_tmp/round-$r/cases.tsv" ]; then
+			cases+=(--merge "$run_tmp/round-$r/cases.tsv")
+		fi
+	done
+	if [ ${#cases[@]} -eq 0 ]; then
+		note_write_error "$top: no round left its cases (cases.tsv)"
+		report_rc=2
+		return 0
+	fi
+	report "${cases[@]}" --json "$top/results.json" --junit "$top/junit.xml" \
+		--cases-out "$run_tmp/records.tsv" --summary >"$run_tmp/summary.txt" || rc=$?
+	finish_report "$top" 1 "$rc"
+	save_result "$run_tmp/records.tsv" records.tsv
+}
+
+# Shows the summary (from RAM: the disk may be full), saves it; sets report_rc.
+finish_report() {
+	local dir=$1 show=$2
+	report_rc=$3
+	[ "$show" = 0 ] || cat "$run_tmp/summary.txt"
+	results=$dir
+	save_result "$run_tmp/summary.txt" summary.txt
+	if [ -s "$run_tmp/report-errors" ]; then
+		sed 's/^pinfork-report: cannot write //' "$run_tmp/report-errors" |
+			while read -r line; do note_write_error "$line"; done
+		: >"$run_tmp/report-errors"
+	fi
+	if [ "$report_rc" = 2 ] && [ ! -s "$run_tmp/write-errors" ]; then
+		note_write_error "$dir: pinfork-report failed (exit 2)"
+	fi
+}
+
+# What the exit status says, from the round results and the report's exit.
+final_status() {
+	if [ -s "$run_tmp/write-errors" ]; then
+		say "the results in $top are incomplete: could not write:"
+		sort -u "$run_tmp/write-errors" | sed 's/^/run.sh:   /' >&2
+		return 1
+	fi
+	if [ -n "$interrupted" ] || [ "$suite_rc" != 0 ] || [ "$report_rc" = 1 ]; then
+		return 1
+	fi
+	if [ "$report_rc" = 4 ]; then
+		say "no case ran: none matched${globs:+ '$globs'}, or every selected case was skipped (exit 4)"
+		return 4
+	fi
+	return 0
 }
 
 run_suite() {
-	local progs=() path num=0 start_us start_iso end_iso rc=0 report_rc=0
+	local r
 	mapfile -t progs < <(test_programs)
 	[ ${#progs[@]} -gt 0 ] || die "no test programs were built"
 	make_results_dir
+	top=$results
 	start_us=$(usec)
 	start_iso=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	dmesg_start=$(dmesg_mark)
 	dmesg_lines=$({ dmesg 2>/dev/null || true; } | wc -l)
 	write_env
-	export PINFORK_RECORD="$results/records.tsv"
-	say "results: $results"
+	say "results: $top"
 	phase=run
-	tap_line "TAP version 13"
-	tap_line "1..${#progs[@]}"
-	for path in "${progs[@]}"; do
-		num=$((num + 1))
-		run_program "$path" "$num"
-		case "$prog_result" in ok|skip) ;; *) rc=1 ;; esac
-		if [ -n "$interrupted" ]; then
-			tap_line "Bail out! run.sh interrupted ($interrupted)"
-			break
-		fi
-	done
-	phase=report
-	end_iso=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	suite_rc=0
+	if [ "$opt_repeat" -eq 1 ]; then
+		run_round "$top" 1
+		suite_rc=$round_rc
+		phase=report
+		report_round "$top" 1
+	else
+		for ((r = 1; r <= opt_repeat; r++)); do
+			[ -z "$interrupted" ] || break
+			say "round $r of $opt_repeat"
+			run_round "$top/round-$r" "$r"
+			[ "$round_rc" = 0 ] || suite_rc=1
+			report_round "$top/round-$r" 1
+			[ "$report_rc" != 1 ] || suite_rc=1
+		done
+		phase=report
+		report_rounds "$top"
+	fi
+	results=$top
 	write_dmesg
-	"$REPORT" --records "$results/records.tsv" --programs "$results/programs.tsv" \
-		--tap "$tap" --json "$results/results.json" --junit "$results/junit.xml" \
-		--summary --kernel "$(uname -r)" --uname "$(uname -a)" \
-		--host "$(uname -n)" --profile "$profile" --start "$start_iso" \
-		--end "$end_iso" --seconds "$(seconds_since "$start_us")" \
-		${interrupted:+--interrupted} >"$results/summary.txt" || report_rc=$?
-	cat "$results/summary.txt"
 	echo
-	echo "Results: $results"
-	[ "$report_rc" -ne 2 ] || say "pinfork-report failed: results.json/junit.xml may be incomplete"
-	[ "$report_rc" -eq 0 ] || rc=1
-	[ -z "$interrupted" ] || rc=1
-	return "$rc"
+	echo "Results: $top"
+	final_status
 }
 
 # ---- compare two results folders --------------------------------------------
@@ -513,6 +798,9 @@ compare_results() {
 	local old=$1 new=$2 d
 	for d in "$old" "$new"; do
 		[ -f "$d/records.tsv" ] || usage_error "$d: not a results folder (no records.tsv)"
+		# no records is no verdict: it must not hide the other side's failures
+		grep -q . "$d/records.tsv" ||
+			usage_error "$d: its records.tsv is empty (the run recorded no case): nothing to compare"
 	done
 	printf 'pinfork compare\n  old: %s (%s)\n  new: %s (%s)\n' \
 		"$old" "$(results_kernel "$old")" "$new" "$(results_kernel "$new")"
@@ -556,10 +844,37 @@ run_in_vm() {
 	make_results_dir
 	cd "$REPO"
 	say "running in a VM with kernel $opt_kernel; results: $results"
-	local modules=()
+	local modules=() build_env=()
 	[ -z "$opt_modules" ] || modules=(--modules "$opt_modules")
+	[ -z "${PINFORK_BUILD:-}" ] || build_env=(env "PINFORK_BUILD=$BUILD")
 	exec "$REPO/vm/boot.sh" --kernel "$opt_kernel" "${modules[@]}" --share "$results" \
-		--share "$REPO" -- ./run.sh --no-install --prebuilt "${vm_args[@]}" --results "$results"
+		--share "$REPO" -- "${build_env[@]}" ./run.sh --no-install --prebuilt "${vm_args[@]}" --results "$results"
+}
+
+# Removes the private scratch folder; stops a lock wait still going.
+cleanup() {
+	[ -z "$lock_waiter" ] || kill "$lock_waiter" 2>/dev/null || true
+	[ -z "$run_tmp" ] || rm -rf -- "$run_tmp"
+}
+
+# Scratch folders of runs killed by SIGKILL: their pid is in the name.
+remove_dead_run_tmps() {
+	local d pid
+	for d in /dev/shm/pinfork-run.* "${TMPDIR:-/tmp}"/pinfork-run.*; do
+		[ -d "$d" ] && [ -O "$d" ] || continue
+		pid=${d##*/pinfork-run.}
+		pid=${pid%%.*}
+		is_uint "$pid" && ! kill -0 "$pid" 2>/dev/null && rm -rf -- "$d"
+	done
+	return 0
+}
+
+make_run_tmp() {
+	remove_dead_run_tmps
+	run_tmp=$(mktemp -d "/dev/shm/pinfork-run.$$.XXXXXX" 2>/dev/null ||
+		mktemp -d "${TMPDIR:-/tmp}/pinfork-run.$$.XXXXXX") ||
+		die "cannot make a scratch folder in /dev/shm or ${TMPDIR:-/tmp}"
+	trap cleanup EXIT
 }
 
 main() {
@@ -573,12 +888,17 @@ main() {
 		usage_error "--kernel needs vm/boot.sh, which this tree does not have yet"
 	fi
 	if [ "$opt_restore" = 1 ]; then
+		take_run_lock	# never restore under a running run
 		restore_knobs
 		exit $?
 	fi
 	if [ ${#opt_compare[@]} -eq 2 ]; then
 		compare_results "${opt_compare[@]}"
 		exit $?
+	fi
+	if [ "$opt_list" = 0 ] && [ -z "$opt_kernel" ]; then
+		make_run_tmp
+		take_run_lock	# before the build: it replaces the programs
 	fi
 	if [ "$opt_prebuilt" = 0 ]; then
 		ensure_deps

@@ -1,0 +1,179 @@
+section "run.sh tells the truth: no case run, option values, the run lock, --compare, results folders, a full disk, signals, --repeat, the report on bad records"
+# run.sh runs against a build folder of its own ($h5_build/tests/ holds only
+# the harness demo, or a fake program), through --prebuilt: no make, no apt.
+h5_build=$WORK/h5-build
+h5_state=$WORK/h5-state
+mkdir -p "$h5_build/tests" "$h5_state"
+ln -sf "$PWD/$BUILD/check/harness_demo" "$h5_build/tests/harness_demo"
+ln -sf "$PWD/$BUILD/pinfork-report" "$h5_build/pinfork-report"
+ln -sf "$PWD/$BUILD/pinfork-restore" "$h5_build/pinfork-restore"
+h5_run() {
+	PINFORK_BUILD=$h5_build PINFORK_STATE_DIR=$h5_state ./run.sh --prebuilt --no-install "$@"
+}
+h5_json() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
+
+# -- 1. a run that ran no case is not a pass; option values are not options
+h5_run -t 'nomatch*' --results "$WORK/h5-none" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 4 ] && grep -q 'no case ran' "$WORK/h5.out" && pass "run.sh -t 'nomatch*': exit 4, 'no case ran'" ||
+	fail "run.sh -t 'nomatch*': exit $rc"
+h5_run -t demo-skip --results "$WORK/h5-none" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 4 ] && pass "every case skipped: exit 4" || fail "every case skipped: exit $rc"
+for opt in -t --tests --results --timeout --repeat -p --race-seconds; do
+	h5_run "$opt" --no-install >"$WORK/h5.out" 2>&1; rc=$?
+	[ "$rc" = 2 ] && grep -q "needs a value" "$WORK/h5.out" || { fail "run.sh $opt --no-install: exit $rc"; continue; }
+	[ "$opt" = --race-seconds ] && pass "an option-like value is a usage error (exit 2) for -t, --tests, --results, --timeout, --repeat, -p, --race-seconds"
+done
+h5_run --compare --list x >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] && pass "--compare with an option-like folder: exit 2" || fail "--compare --list x: exit $rc"
+
+# -- 2. one run at a time: the lock
+flock "$h5_state/run.lock" sleep 4 &
+holder=$!
+sleep 0.3
+PINFORK_LOCK_WAIT=1 h5_run -t demo-pass --results "$WORK/h5-lock" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 1 ] && grep -q 'waiting up to 1 s' "$WORK/h5.out" && grep -q 'gave up after 1 s' "$WORK/h5.out" &&
+	pass "a second run waits PINFORK_LOCK_WAIT seconds, names the holder, then exits 1" ||
+	{ fail "run with the lock held: exit $rc"; cat "$WORK/h5.out"; }
+grep -q "pid $holder\|pid [0-9]* (flock" "$WORK/h5.out" && pass "the message names who holds the lock" ||
+	fail "holder not named: $(grep holds "$WORK/h5.out")"
+PINFORK_LOCK_WAIT=0 h5_run --restore >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 1 ] && grep -q 'gave up' "$WORK/h5.out" && pass "--restore does not run under a running run" ||
+	fail "--restore with the lock held: exit $rc"
+start=$(date +%s)
+h5_run -t demo-pass --results "$WORK/h5-lock" >"$WORK/h5.out" 2>&1; rc=$?
+waited=$(($(date +%s) - start))
+[ "$rc" = 0 ] && [ "$waited" -ge 2 ] && pass "a second run waits for the first, then runs (waited ${waited} s)" ||
+	fail "waiting run: exit $rc after $waited s"
+wait "$holder" 2>/dev/null
+flock "$h5_state/run.lock" sleep 3 &
+holder=$!
+sleep 0.3
+PINFORK_BUILD=$h5_build PINFORK_STATE_DIR=$h5_state PINFORK_LOCK_WAIT=0 \
+	./run.sh --prebuilt --no-install --kernel /nonexistent/bzImage >"$WORK/h5.out" 2>&1
+grep -q 'gave up\|holds .*run.lock' "$WORK/h5.out" && fail "--kernel took the host's run lock" ||
+	pass "--kernel (VM) does not take the host's run lock"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+# -- 3. --compare: no records is no verdict
+h5_run -t demo-pass,demo-fail --results "$WORK/h5-cmp" >/dev/null 2>&1
+mkdir -p "$WORK/h5-empty"; : >"$WORK/h5-empty/records.tsv"
+h5_run --compare "$WORK/h5-empty" "$WORK/h5-cmp" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 2 ] && grep -q "h5-empty: its records.tsv is empty" "$WORK/h5.out" && pass "--compare EMPTY NEW: exit 2, names the empty folder" ||
+	fail "--compare with an empty old: exit $rc"
+h5_run --compare "$WORK/h5-cmp" "$WORK/h5-empty" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 2 ] && grep -q "h5-empty: its records.tsv is empty" "$WORK/h5.out" && pass "--compare OLD EMPTY: exit 2" ||
+	fail "--compare with an empty new: exit $rc"
+h5_run --compare "$WORK/h5-cmp" "$WORK/h5-nothing" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 2 ] && grep -q "h5-nothing: not a results folder" "$WORK/h5.out" && pass "--compare with a missing records.tsv: exit 2" ||
+	fail "--compare with a missing folder: exit $rc"
+
+# -- 4. results folders are never mixed
+mkdir -p "$WORK/h5-foreign"; echo mine >"$WORK/h5-foreign/notes.txt"
+h5_run -t demo-pass --results "$WORK/h5-foreign" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 2 ] && [ "$(ls -A "$WORK/h5-foreign")" = notes.txt ] && pass "a non-empty folder that is not ours is refused (exit 2), left as it was" ||
+	fail "foreign --results folder: exit $rc, holds $(ls -A "$WORK/h5-foreign" | tr '\n' ' ')"
+old=$WORK/h5-cmp
+mkdir -p "$old/programs" "$old/round-2"; echo STALE >"$old/programs/gone.tap"
+h5_run -t demo-pass --results "$old" >"$WORK/h5.out" 2>&1; rc=$?
+if [ "$rc" = 0 ] && [ ! -e "$old/programs/gone.tap" ] && [ ! -e "$old/round-2" ] &&
+	! grep -q demo-fail "$old/junit.xml" "$old/results.json" "$old/records.tsv" "$old/summary.txt"; then
+	pass "an earlier run's results folder is emptied before it is reused"
+else
+	fail "reused results folder mixes runs (exit $rc)"
+fi
+
+# -- 5. results that cannot be written
+if [ "$(id -u)" = 0 ]; then
+	mnt=$WORK/h5-tiny; mkdir -p "$mnt"
+	if mount -t tmpfs -o size=64k tmpfs "$mnt"; then
+		dd if=/dev/zero of="$mnt/fill" bs=4k 2>/dev/null	# until the disk is full
+		h5_run -t demo-pass,demo-skip --results "$mnt/res" >"$WORK/h5.out" 2>"$WORK/h5.err"; rc=$?
+		[ "$rc" = 1 ] && pass "a full disk: exit 1" || fail "a full disk: exit $rc"
+		grep -q 'could not write' "$WORK/h5.err" && grep -q 'output.tap: No space left on device' "$WORK/h5.err" &&
+			grep -q 'records.tsv: No space left on device' "$WORK/h5.err" &&
+			pass "a full disk: says which files, and the errno" || { fail "a full disk: no clear message"; cat "$WORK/h5.err"; }
+		grep -q '^pinfork summary' "$WORK/h5.out" && grep -q '^ok 1 selftests: pinfork: harness_demo$' "$WORK/h5.out" &&
+			pass "a full disk: the program still passes; the summary still reaches the terminal" ||
+			{ fail "a full disk: summary or program verdict wrong"; cat "$WORK/h5.out"; }
+		umount "$mnt"
+	else
+		fail "cannot mount a tmpfs"
+	fi
+else
+	echo "skip: the full-disk test needs root (mount)"
+fi
+
+# -- 6. every way to stop run.sh: no program left, no knob changed after --restore
+echo original >"$WORK/h5-knob"
+h5_survivors() { ps -s "$1" -o pid=,comm= 2>/dev/null | grep -v "^ *$1 " || true; }
+for sig in INT TERM HUP KILL; do
+	echo original >"$WORK/h5-knob"
+	# --default-signal: a background job of a script would ignore SIGINT
+	setsid env --default-signal=INT PINFORK_BUILD=$h5_build PINFORK_STATE_DIR=$h5_state \
+		PINFORK_DEMO_KNOB="$WORK/h5-knob" ./run.sh --prebuilt --no-install -t demo-knob-hang \
+		--timeout 60 --results "$WORK/h5-sig" >"$WORK/h5-sig.out" 2>&1 &
+	sid=$!
+	for _ in $(seq 100); do [ "$(cat "$WORK/h5-knob")" != original ] && break; sleep 0.05; done
+	if [ "$(cat "$WORK/h5-knob")" = original ]; then
+		fail "SIG$sig: the hanging case never changed its knob"; kill -9 -- "-$sid"; continue
+	fi
+	if [ "$sig" = KILL ]; then kill -KILL -- "-$sid"; else kill "-$sig" "$sid"; fi
+	for _ in $(seq 150); do kill -0 "$sid" 2>/dev/null || break; sleep 0.1; done
+	{ wait "$sid"; } 2>/dev/null; rc=$?
+	sleep 2
+	left=$(h5_survivors "$sid")
+	[ -z "$left" ] && pass "SIG$sig to run.sh: no process left 2 s later (run.sh exit $rc)" ||
+		{ fail "SIG$sig: processes left: $left"; ps -s "$sid" -o pid= | xargs -r kill -9; }
+	[ "$sig" = KILL ] || { [ "$rc" = 1 ] && pass "SIG$sig: exit 1" || fail "SIG$sig: exit $rc"; }
+	h5_run --restore >/dev/null 2>&1
+	[ "$(cat "$WORK/h5-knob")" = original ] && pass "SIG$sig: the knob is back after --restore" ||
+		fail "SIG$sig: knob is $(cat "$WORK/h5-knob")"
+done
+
+# -- 7. --repeat: per-case counts, flaky cases, the race statistics
+h5_run -t demo-pass,demo-skip --repeat 3 --results "$WORK/h5-rep" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 0 ] && [ -d "$WORK/h5-rep/round-3" ] &&
+	h5_json "$WORK/h5-rep/results.json" 'c=[x for x in d["cases"] if x["name"]=="demo-pass"][0]; sys.exit(not (d["rounds"]==3 and d["flaky"]==[] and c["runs"]["runs"]==3 and c["runs"]["pass"]==3))' &&
+	pass "--repeat 3: a folder per round; results.json counts 3 runs of each case, no flaky case" ||
+	{ fail "--repeat 3 (exit $rc)"; tail -20 "$WORK/h5.out"; }
+# a fake program that fails every second time it runs, and prints race statistics
+flaky_build=$WORK/h5-flaky-build
+mkdir -p "$flaky_build/tests"
+ln -sf "$PWD/$BUILD/pinfork-report" "$flaky_build/pinfork-report"
+cat >"$flaky_build/tests/coin" <<'EOF'
+#!/bin/bash
+n=$(( $(cat "$COIN_STATE" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$COIN_STATE"
+st=pass; [ $((n % 2)) = 0 ] && st=fail
+echo "TAP version 13"; echo "1..1"; echo "# race: reads=12 forks=3 fork_errors=0 lost=$((n % 2 == 0)) first_loss_s=0.125 seconds=2.0"
+printf 'coin\tflip\t%s\t0.100\t%s\tflips a coin\t\t\trace: reads=12 forks=3 fork_errors=0 lost=%d first_loss_s=0.125 seconds=2.0 odd=x\n' \
+	"$st" "$([ $st = fail ] && echo lost)" $((n % 2 == 0)) >>"$PINFORK_RECORD"
+[ $st = pass ] && { echo "ok 1 flip"; exit 0; }
+echo "not ok 1 flip # lost"; exit 1
+EOF
+chmod +x "$flaky_build/tests/coin"
+COIN_STATE=$WORK/h5-coin PINFORK_BUILD=$flaky_build PINFORK_STATE_DIR=$h5_state \
+	./run.sh --prebuilt --no-install --repeat 3 --results "$WORK/h5-flaky" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 1 ] && grep -q 'flaky   coin flip: bad in 1 of 3 runs' "$WORK/h5.out" &&
+	h5_json "$WORK/h5-flaky/results.json" 'c=d["cases"][0]; sys.exit(not (d["flaky"][0]["name"]=="flip" and c["runs"]["fail"]==1 and c["runs"]["pass"]==2 and c["race"]["reads"]==12 and c["race"]["odd"]=="x"))' &&
+	pass "--repeat: a case bad in 1 of 3 rounds is flaky (summary and results.json), exit 1; race statistics in results.json" ||
+	{ fail "--repeat with a flaky case (exit $rc)"; tail -15 "$WORK/h5.out"; }
+./run.sh --compare "$WORK/h5-flaky" "$WORK/h5-flaky/round-1" >/dev/null 2>&1; rc=$?
+[ "$rc" = 0 ] && pass "--compare reads a repeated run's merged records" || fail "--compare of a repeated run: exit $rc"
+
+# -- 8. the results writer on records with missing fields, under ASan/UBSan
+if ${CC:-gcc} -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+	-o "$WORK/report-asan" harness/report.c 2>"$WORK/h5.err"; then
+	printf 'p\tc\tpass\n\np\n\t\t\nq\td\tfail\t\t\\\n\\t\t\t\t\t\\' >"$WORK/h5-short.tsv"
+	"$WORK/report-asan" --records "$WORK/h5-short.tsv" --json "$WORK/h5-short.json" --junit "$WORK/h5-short.xml" \
+		--summary >"$WORK/h5.out" 2>&1; rc=$?
+	[ "$rc" = 1 ] && ! grep -q 'Sanitizer\|runtime error' "$WORK/h5.out" &&
+		h5_json "$WORK/h5-short.json" 'sys.exit(d["totals"]["cases"] != 2)' &&
+		pass "pinfork-report reads records with missing fields (ASan/UBSan clean, valid JSON)" ||
+		{ fail "pinfork-report on short records (exit $rc)"; head -5 "$WORK/h5.out"; }
+	"$WORK/report-asan" --records "$WORK/h5-short.tsv" --json /dev/full --summary >"$WORK/h5.out" 2>&1; rc=$?
+	[ "$rc" = 2 ] && grep -q 'cannot write /dev/full: No space left on device' "$WORK/h5.out" &&
+		grep -q '^pinfork summary' "$WORK/h5.out" && pass "pinfork-report: an unwritable output is named, the summary still printed, exit 2" ||
+		fail "pinfork-report on /dev/full: exit $rc"
+else
+	fail "cannot build pinfork-report with ASan: $(head -3 "$WORK/h5.err")"
+fi
