@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -25,23 +26,18 @@
 static void log_case(const char *name)
 {
 	const char *path = getenv("PINFORK_FORK_FAULT_LOG");
-	int fd;
+	char line[256];
+	int fd, len;
 
 	if (!path)
 		return;
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	/* one write per line: O_APPEND keeps lines of parallel cases whole */
-	{
-		size_t len = strlen(name);
-		char line[len + 1];
-
-		memcpy(line, name, len);
-		line[len] = '\n';
-		if (write(fd, line, len + 1) < 0)
-			errno = 0;
-	}
+	/* one write per line: O_APPEND keeps lines of parallel forks whole */
+	len = snprintf(line, sizeof(line), "%s\n", name);
+	if (len > 0 && (size_t)len < sizeof(line) && write(fd, line, len) < 0)
+		errno = 0;
 	close(fd);
 }
 

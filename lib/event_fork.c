@@ -228,26 +228,30 @@ static int lib_posix_spawn(struct pf_event_run *run)
 	return shared_mm_child(run, wait_status(pid));
 }
 
+struct thread_fork {
+	struct pf_event_run *run;
+	int err;
+};
+
 static void *fork_in_thread(void *arg)
 {
-	struct pf_event_run *run = arg;
+	struct thread_fork *tf = arg;
 
-	run->child_result = fork_exit(run);
+	tf->err = fork_exit(tf->run);
 	return NULL;
 }
 
 static int thread_fork(struct pf_event_run *run)
 {
+	struct thread_fork tf = { .run = run };
 	pthread_t t;
 	int err;
 
-	err = pthread_create(&t, NULL, fork_in_thread, run);
+	err = pthread_create(&t, NULL, fork_in_thread, &tf);
 	if (err)
 		return -err;
 	pthread_join(t, NULL);
-	err = run->child_result;
-	run->child_result = 0;
-	return err;
+	return tf.err;
 }
 
 static int lib_fork_exec(struct pf_event_run *run)
@@ -264,7 +268,6 @@ static int lib_thread_fork(struct pf_event_run *run)
 
 static int lib_vfork_system(struct pf_event_run *run)
 {
-	errno = 0;
 	return shared_mm_child(run, pinfork_helper_housekeeping() ? 1 << 8 : 0);
 }
 
@@ -435,7 +438,7 @@ static void report(const struct pf_event_run *run)
 		d->ended_bad, memory_kind(d));
 }
 
-/* Why the event did not happen as its row says, or NULL. */
+/* ERROR (with the reason) when the event did not happen as its row says. */
 static enum pf_result unproven(const struct pf_event_run *run)
 {
 	const struct pf_event *ev = run->ev;
