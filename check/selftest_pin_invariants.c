@@ -205,16 +205,17 @@ static enum pf_result numa_control_expect_skip(int (*move)(const struct pf_cover
 {
 	char *p = pf_mmap_anon(LEN, MAP_PRIVATE);
 	struct pf_cover c = { p, LEN };
-	int node = 0;
+	int node = 0, from;
 	enum pf_result res;
 
 	if (!p)
 		return pf_error("mmap failed");
 	pf_pattern_fill(p, LEN, SEED);
-	/* a node the pages are not on, whether or not it exists */
-	if (!pf_numa_where(&(struct pf_cover){ p, pf_page_size() }, &node) && node >= 0)
-		node++;
-	res = pf_expect(pf_numa_control(&c, node, move, mover), PF_SKIP,
+	/* to: a node the pages are not on, whether or not it exists */
+	if (pf_numa_where(&(struct pf_cover){ p, pf_page_size() }, &node) || node < 0)
+		node = 0;
+	from = node;
+	res = pf_expect(pf_numa_control(&c, from, node + 1, move, mover), PF_SKIP,
 			"NUMA control");
 	munmap(p, LEN);
 	return res;

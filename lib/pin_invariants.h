@@ -127,12 +127,12 @@ int pf_numa_mbind_move(const struct pf_cover *c, int node);
 /* move_pages(MPOL_MF_MOVE) of every page of c to node; 0 or -errno. */
 int pf_numa_move_all(const struct pf_cover *c, int node);
 /*
- * Control: move(twin, to) on an unpinned twin of c must move pages to node
- * to, as move_pages(nodes=NULL) shows before and after. PF_PASS with the
+ * Control: an unpinned twin of c, placed on node from, must have pages moved
+ * to node to by move(twin, to), as move_pages(nodes=NULL) shows before and after. PF_PASS with the
  * count as a diagnostic; PF_SKIP with the reason when the query fails (an
  * error, or a negative status for any page) or no page moved.
  */
-enum pf_result pf_numa_control(const struct pf_cover *c, int to,
+enum pf_result pf_numa_control(const struct pf_cover *c, int from, int to,
 			       int (*move)(const struct pf_cover *, int),
 			       const char *what);
 

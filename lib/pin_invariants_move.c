@@ -160,7 +160,7 @@ static size_t moved_to(const int *before, const int *after, size_t pages, int to
 	return n;
 }
 
-enum pf_result pf_numa_control(const struct pf_cover *c, int to,
+enum pf_result pf_numa_control(const struct pf_cover *c, int from, int to,
 			       int (*move)(const struct pf_cover *, int),
 			       const char *what)
 {
@@ -172,6 +172,10 @@ enum pf_result pf_numa_control(const struct pf_cover *c, int to,
 			     pf_error("out of memory");
 	int err;
 
+	/* the twin starts where the region is (it was allocated on the CPU's node) */
+	if (res == PF_PASS && (err = pf_numa_move_all(&tc, from)))
+		res = pf_skip("move_pages of the unpinned twin to node %d: %s",
+			      from, strerror(-err));
 	if (res == PF_PASS)
 		res = query_nodes(&tc, before, "before");
 	if (res == PF_PASS && (err = move(&tc, to)))

@@ -282,7 +282,7 @@ static enum pf_result migrate_pinned(struct pf_ctx *ctx)
 		res = status ? pf_numa_pick(r->base, &from, &to) :
 			       pf_error("out of memory");
 	if (res == PF_PASS)
-		res = pf_numa_control(&c, to, pf_numa_move_all, "move_pages");
+		res = pf_numa_control(&c, from, to, pf_numa_move_all, "move_pages");
 	if (res == PF_PASS) {
 		nodes_diag("pinned pages before", &c, status);
 		rc = pf_numa_move(&c, to, status);
@@ -318,7 +318,8 @@ static enum pf_result mbind_pinned(struct pf_ctx *ctx)
 		res = status ? pf_numa_pick(r->base, &from, &to) :
 			       pf_error("out of memory");
 	if (res == PF_PASS)
-		res = pf_numa_control(&c, to, pf_numa_mbind_move, "mbind(MPOL_MF_MOVE)");
+		res = pf_numa_control(&c, from, to, pf_numa_mbind_move,
+				      "mbind(MPOL_MF_MOVE)");
 	if (res == PF_PASS) {
 		nodes_diag("pinned pages before", &c, status);
 		err = pf_numa_mbind_move(&c, to);
