@@ -159,6 +159,28 @@ static void scan_processes(struct acct_others *others, struct acct_others *cases
 		closedir(proc);
 }
 
+/* What the runner's children hold: processes a case left behind. */
+static void scan_children(struct acct_others *cases)
+{
+	char path[64];
+	FILE *f;
+	long pid;
+
+	memset(cases, 0, sizeof(*cases));
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", getpid(), getpid());
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%ld", &pid) == 1) {
+		long kb;
+
+		snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+		if (!read_counter(path, "HugetlbPages", &kb))
+			cases->hugetlb_kb += kb;
+		add_uring_buffers(pid, cases);
+	}
+	if (f)
+		fclose(f);
+}
+
 void acct_others(struct acct_others *o)
 {
 	scan_processes(o, NULL);
@@ -220,15 +242,6 @@ static void settle(const struct acct_mark *m, double max_wait, struct settle *s)
 	}
 }
 
-static size_t say(char *report, size_t size, size_t used, const char *fmt,
-		  long a, long b, const char *why)
-{
-	if (used >= size)
-		return used;
-	used += snprintf(report + used, size - used, fmt, a, b, why);
-	return used;
-}
-
 /* Why growth of the pins may not be the case's, or NULL. */
 static const char *pins_alibi(const struct acct_mark *m, const struct settle *s,
 			      const struct acct_others *o,
@@ -262,40 +275,69 @@ static const char *huge_alibi(const struct acct_mark *m, const struct settle *s,
 	return NULL;
 }
 
+static size_t pins_verdict(const struct acct_mark *m, const struct settle *s,
+			   const struct acct_others *others,
+			   const struct acct_others *left, char *report, size_t size,
+			   int *n)
+{
+	long before = pins_held(&m->at), after = pins_held(&s->now);
+	const char *alibi = pins_alibi(m, s, others, left);
+
+	if (!m->at.has_pins || (after <= before && !left->uring_buf_bytes))
+		return 0;
+	if (alibi)
+		return snprintf(report, size,
+				"system-wide page pins held went from %ld to %ld during the case, not charged to it: %s\n",
+				before, after, alibi);
+	++*n;
+	if (!left->uring_buf_bytes)
+		return snprintf(report, size,
+				"page pins held (nr_foll_pin_acquired - nr_foll_pin_released): %ld before the case, %ld after\n",
+				before, after);
+	return snprintf(report, size,
+			"page pins held by processes the case left behind: %ld bytes of io_uring fixed buffers (system-wide %ld before the case, %ld after)\n",
+			left->uring_buf_bytes, before, after);
+}
+
+static size_t huge_verdict(const struct acct_mark *m, const struct settle *s,
+			   const struct acct_others *others,
+			   const struct acct_others *left, char *report, size_t size,
+			   int *n)
+{
+	long before = huge_in_use(&m->at), after = huge_in_use(&s->now);
+	const char *alibi = huge_alibi(m, s, others, left);
+
+	if (m->at.huge_total < 0 || (after <= before && !left->hugetlb_kb))
+		return 0;
+	if (alibi)
+		return snprintf(report, size,
+				"system-wide hugetlb pages in use went from %ld to %ld during the case, not charged to it: %s\n",
+				before, after, alibi);
+	++*n;
+	return snprintf(report, size,
+			"hugetlb pages in use (HugePages_Total - HugePages_Free): %ld before the case, %ld after%s\n",
+			before, after, left->hugetlb_kb ?
+			"; processes the case left behind map hugetlb pages" : "");
+}
+
 int acct_check(const struct acct_mark *m, double max_wait, char *report,
 	       size_t size)
 {
 	struct acct_others others, left_behind;
-	const char *alibi;
 	struct settle s;
-	size_t used = 0;
+	size_t used;
 	int n = 0;
 
 	report[0] = '\0';
 	settle(m, max_wait, &s);
-	if (back_to_mark(m, &s.now))
+	scan_children(&left_behind);
+	if (back_to_mark(m, &s.now) && !left_behind.uring_buf_bytes &&
+	    !left_behind.hugetlb_kb)
 		return 0;
-	scan_processes(&others, &left_behind);
-	if (m->at.has_pins && pins_held(&s.now) > pins_held(&m->at)) {
-		alibi = pins_alibi(m, &s, &others, &left_behind);
-		used = say(report, size, used, alibi ?
-			   "system-wide page pins held went from %ld to %ld during the case, not charged to it: %s\n" :
-			   "page pins held (nr_foll_pin_acquired - nr_foll_pin_released): %ld before the case, %ld after%s\n",
-			   pins_held(&m->at), pins_held(&s.now), alibi ? alibi :
-			   left_behind.uring_buf_bytes ?
-			   "; processes the case left behind hold io_uring fixed buffers" : "");
-		n += !alibi;
-	}
-	if (m->at.huge_total >= 0 && huge_in_use(&s.now) > huge_in_use(&m->at)) {
-		alibi = huge_alibi(m, &s, &others, &left_behind);
-		used = say(report, size, used, alibi ?
-			   "system-wide hugetlb pages in use went from %ld to %ld during the case, not charged to it: %s\n" :
-			   "hugetlb pages in use (HugePages_Total - HugePages_Free): %ld before the case, %ld after%s\n",
-			   huge_in_use(&m->at), huge_in_use(&s.now), alibi ? alibi :
-			   left_behind.hugetlb_kb ?
-			   "; processes the case left behind map hugetlb pages" : "");
-		n += !alibi;
-	}
+	scan_processes(&others, NULL);
+	used = pins_verdict(m, &s, &others, &left_behind, report, size, &n);
+	if (used < size)
+		huge_verdict(m, &s, &others, &left_behind, report + used, size - used, &n);
 	return n;
 }
 
