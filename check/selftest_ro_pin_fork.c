@@ -8,10 +8,18 @@
  * to private memory; the oracles must report it. Controls on private
  * memory pass.
  */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "refusal.h"
 #include "ro_pin_fork.h"
+#include "uring.h"
 
 #define LEN (64u << 10)
 
@@ -92,7 +100,84 @@ static enum pf_result remote_private(struct pf_ctx *ctx)
 	return remote_write(MAP_PRIVATE, &mem_child, PF_PASS, "control on private memory");
 }
 
+/* The verdict table of lib/refusal.c. */
+static enum pf_result refusal_table(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	if (pf_expect(pf_refusal_verdict("op", EFAULT, 0), PF_FAIL,
+		      "refused here, accepted on plain anonymous memory") != PF_PASS)
+		return PF_FAIL;
+	if (pf_expect(pf_refusal_verdict("op", EFAULT, EFAULT), PF_ERROR,
+		      "refused on plain anonymous memory too") != PF_PASS)
+		return PF_FAIL;
+	return pf_expect(pf_refusal_verdict("op", ENOSYS, ENOSYS), PF_SKIP,
+			 "not built into the kernel");
+}
+
+/* RLIMIT_MEMLOCK below the buffer, without CAP_IPC_LOCK: SKIP, not FAIL. */
+static enum pf_result memlock_limit_skips(struct pf_ctx *ctx)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	struct rlimit small = { 64 << 10, 64 << 10 };
+	struct pf_uring u;
+	enum pf_result res;
+	char *p = pf_mmap_anon(1 << 20, MAP_PRIVATE);
+
+	(void)ctx;
+	if (!p || syscall(SYS_capget, &hdr, data))
+		return pf_error("mmap or capget failed");
+	data[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	if (syscall(SYS_capset, &hdr, data) || setrlimit(RLIMIT_MEMLOCK, &small))
+		return pf_error("cannot drop CAP_IPC_LOCK or lower RLIMIT_MEMLOCK");
+	memset(p, 1, 1 << 20);
+	res = pf_uring_pin(&u, p, 1 << 20);
+	pf_uring_exit(&u);
+	return pf_expect(res, PF_SKIP, "1 MiB fixed buffer over RLIMIT_MEMLOCK 64 KiB");
+}
+
+/*
+ * io_uring registers anonymous, shmem and hugetlb memory only: a mapping of
+ * a file on disk is refused while plain anonymous memory is accepted. That
+ * is the shape of a kernel refusing one backing: FAIL.
+ */
+static enum pf_result disk_file_refusal_fails(struct pf_ctx *ctx)
+{
+	char path[] = "/var/tmp/pinfork-refusal-XXXXXX";
+	int fd = mkstemp(path);
+	struct pf_uring u;
+	enum pf_result res;
+	char *p;
+
+	(void)ctx;
+	if (fd < 0)
+		return pf_error("mkstemp: %s", strerror(errno));
+	unlink(path);
+	if (ftruncate(fd, LEN))
+		return pf_error("ftruncate: %s", strerror(errno));
+	p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return pf_error("mmap: %s", strerror(errno));
+	memset(p, 1, LEN);
+	res = pf_uring_pin(&u, p, LEN);
+	pf_uring_exit(&u);
+	munmap(p, LEN);
+	if (res == PF_PASS)
+		return pf_skip("this kernel registers file-backed memory: no refusal to build");
+	return pf_expect(res, PF_FAIL, "a fixed buffer on a disk file refused, anonymous accepted");
+}
+
 static const struct pf_template templates[] = {
+	{ .name = "refusal-verdict-table",
+	  .summary = "an errno is SKIP (missing prerequisite), FAIL (refused here, accepted on anonymous memory) or ERROR",
+	  .run = refusal_table },
+	{ .name = "refusal-memlock-limit-skips",
+	  .summary = "registering over RLIMIT_MEMLOCK without CAP_IPC_LOCK: SKIP naming the limit",
+	  .run = memlock_limit_skips, .needs = PF_NEED_URING },
+	{ .name = "refusal-disk-file-fails",
+	  .summary = "a fixed buffer refused on one kind of memory and accepted on anonymous memory: FAIL",
+	  .run = disk_file_refusal_fails, .needs = PF_NEED_URING },
 	{ .name = "late-register-shared-cpu-reported",
 	  .summary = "pin after fork on MAP_SHARED memory: the other process sees the registrant's write, reported",
 	  .run = late_shared_cpu, .needs = PF_NEED_URING | PF_NEED_ODIRECT },

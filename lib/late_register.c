@@ -43,16 +43,13 @@ static enum pf_result view_result(struct late *l, uint32_t own, uint32_t foreign
 static enum pf_result register_late(struct late *l)
 {
 	char why[256];
-	int err;
+	enum pf_result res;
 
 	if (pf_scratch_open(&l->s, l->r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
-	err = pf_uring_init(&l->u);
-	if (err)
-		return pf_skip("io_uring: %s", strerror(-err));
-	err = pf_uring_register(&l->u, l->r->base, l->r->len);
-	if (err)
-		return pf_skip("cannot register the buffer: %s", strerror(-err));
+	res = pf_uring_pin(&l->u, l->r->base, l->r->len);
+	if (res != PF_PASS)
+		return res;
 	if (!l->plan->other_writes)
 		pf_pattern_fill(l->r->base, l->r->len, SEED_R);
 	return PF_PASS;

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "pattern.h"
+#include "refusal.h"
 #include "ro_pin_fork.h"
 #include "turns.h"
 #include "view_oracle.h"
@@ -84,37 +86,82 @@ static int writer_main(const struct remote *rm)
 	return write_by_proc_mem(rm->target_pid, rm->r->base, buf, rm->r->len);
 }
 
-static enum pf_result run_writer(const struct remote *rm)
+/* Forks the writer and waits: its errno (0: written), or -1 if it died. */
+static int spawn_writer(const struct remote *rm)
 {
-	const char *how = rm->plan->method == PF_REMOTE_PROC_MEM ?
-			  "/proc/PID/mem" : "process_vm_writev";
-	int status, err;
+	int status;
 	pid_t pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		return pf_error("fork of the writer: %s", strerror(errno));
+		return -1;
 	if (pid == 0)
 		_exit(writer_main(rm));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return pf_error("waitpid: %s", strerror(errno));
-	if (!WIFEXITED(status))
-		return pf_error("the writer died");
-	err = WEXITSTATUS(status);
-	if (err == EPERM || err == EACCES)
-		return pf_skip("%s write into pid %d: %s", how, (int)rm->target_pid,
-			       strerror(err));
-	/* e.g. 6.1 refuses FOLL_FORCE writes into R/O private hugetlb: no data
-	 * went anywhere, so nothing to judge */
-	if (rm->plan->readonly && (err == EIO || err == EFAULT))
-		return pf_skip("%s write into a PROT_READ mapping refused: %s", how,
-			       strerror(err));
-	if (err)
-		return pf_error("%s write into pid %d: %s", how, (int)rm->target_pid,
-				strerror(err));
-	return PF_PASS;
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The same write, by the same method, into plain anonymous memory of this
+ * process (PROT_READ too, for a read-only plan): 0 when accepted. */
+static int control_write(const struct remote *rm)
+{
+	struct pf_region cr = { .len = 64 << 10 };
+	struct remote control = *rm;
+	int err;
+
+	cr.base = mmap(NULL, cr.len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (cr.base == MAP_FAILED)
+		return errno;
+	memset(cr.base, 1, cr.len);
+	if (rm->plan->readonly && mprotect(cr.base, cr.len, PROT_READ)) {
+		err = errno;
+		munmap(cr.base, cr.len);
+		return err;
+	}
+	control.r = &cr;
+	control.target_pid = getpid();
+	err = spawn_writer(&control);
+	munmap(cr.base, cr.len);
+	return err < 0 ? EIO : err;
+}
+
+static long ptrace_scope(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static enum pf_result run_writer(const struct remote *rm)
+{
+	const char *how = rm->plan->method == PF_REMOTE_PROC_MEM ?
+			  "/proc/PID/mem write" : "process_vm_writev";
+	int hugetlb = rm->r->backing && (rm->r->backing->flags & PF_BK_HUGETLB);
+	int err = spawn_writer(rm);
+
+	if (err < 0)
+		return pf_error("the writer could not be forked or died");
+	if (!err)
+		return PF_PASS;
+	if ((err == EPERM || err == EACCES) && ptrace_scope() >= 3)
+		return pf_skip("%s: %s (Yama ptrace_scope 3: no process may attach)",
+			       how, strerror(err));
+	/* f347454d0341 (v6.1) refused FOLL_FORCE|FOLL_WRITE on hugetlb until
+	 * hugetlb learnt to unshare on such faults: documented, nothing to judge */
+	if (rm->plan->readonly && hugetlb && (err == EIO || err == EFAULT))
+		return pf_skip("%s into a PROT_READ hugetlb mapping refused: %s (f347454d0341 disallowed FOLL_FORCE writes on hugetlb)",
+			       how, strerror(err));
+	return pf_refusal_verdict(how, err, control_write(rm));
 }
 
 static enum pf_result prepare(struct remote *rm)

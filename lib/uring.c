@@ -3,7 +3,11 @@
 
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
+
+#include "refusal.h"
 
 int pf_uring_init(struct pf_uring *u)
 {
@@ -35,6 +39,65 @@ void pf_uring_exit(struct pf_uring *u)
 		io_uring_unregister_buffers(&u->ring);
 	io_uring_queue_exit(&u->ring);
 	u->ready = u->registered = 0;
+}
+
+/* kernel.io_uring_disabled (v6.6): 1 or 2 refuse rings to (some) users. */
+static long uring_disabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+	long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static enum pf_result init_verdict(int err)
+{
+	char why[128];
+
+	if (err == EPERM && uring_disabled())
+		return pf_skip("io_uring: %s (kernel.io_uring_disabled is %ld)",
+			       strerror(err), uring_disabled());
+	if (pf_missing_prerequisite(err, why, sizeof(why)))
+		return pf_skip("io_uring: %s (%s)", strerror(err), why);
+	return pf_error("io_uring setup: %s", strerror(err));
+}
+
+/* The control: the same ring registers 64 KiB of plain anonymous memory. */
+static int control_register(struct pf_uring *u)
+{
+	size_t len = 64 << 10;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int err;
+
+	if (p == MAP_FAILED)
+		return errno;
+	memset(p, 1, len);
+	err = -pf_uring_register(u, p, len);
+	if (!err) {
+		io_uring_unregister_buffers(&u->ring);
+		u->registered = 0;
+	}
+	munmap(p, len);
+	return err;
+}
+
+enum pf_result pf_uring_pin(struct pf_uring *u, void *buf, size_t len)
+{
+	int err = pf_uring_init(u);
+
+	if (err)
+		return init_verdict(-err);
+	err = pf_uring_register(u, buf, len);
+	if (!err)
+		return PF_PASS;
+	return pf_refusal_verdict("registering the fixed buffer", -err,
+				  control_register(u));
 }
 
 static int submit_and_wait(struct pf_uring *u)

@@ -6,6 +6,8 @@
 #include <liburing.h>
 #include <stddef.h>
 
+#include "pf_case.h"
+
 struct pf_uring {
 	struct io_uring ring;
 	int ready;
@@ -17,6 +19,14 @@ int pf_uring_init(struct pf_uring *u);
 /* Registers [buf, buf+len) as fixed buffer 0: a long-term FOLL_PIN. */
 int pf_uring_register(struct pf_uring *u, void *buf, size_t len);
 void pf_uring_exit(struct pf_uring *u);
+
+/*
+ * pf_uring_init() and pf_uring_register() with a verdict (lib/refusal.h):
+ * SKIP for a missing prerequisite (no io_uring, io_uring_disabled,
+ * RLIMIT_MEMLOCK), FAIL when [buf, buf+len) is refused while a buffer of
+ * plain anonymous memory is accepted, ERROR otherwise; PF_PASS when pinned.
+ */
+enum pf_result pf_uring_pin(struct pf_uring *u, void *buf, size_t len);
 
 /*
  * READ_FIXED / WRITE_FIXED of len bytes at buf (inside fixed buffer 0) from
