@@ -81,13 +81,13 @@ static long read_fixed(struct pf_held_run *run)
 				   run->half, run->off);
 }
 
-static const struct pf_held_path path_pread = {
+const struct pf_held_path pf_held_path_pread = {
 	.name = "pread",
 	.summary = "a synchronous O_DIRECT pread() from a thread",
 	.read = read_pread,
 };
 
-static const struct pf_held_path path_uring = {
+const struct pf_held_path pf_held_path_uring = {
 	.name = "uring",
 	.summary = "an io_uring READ (plain buffer) of the O_DIRECT file",
 	.needs = PF_NEED_URING,
@@ -95,7 +95,7 @@ static const struct pf_held_path path_uring = {
 	.read = read_uring,
 };
 
-static const struct pf_held_path path_fixed = {
+const struct pf_held_path pf_held_path_fixed = {
 	.name = "uring-fixed",
 	.summary = "an io_uring READ_FIXED into a registered (long-term pinned) buffer",
 	.needs = PF_NEED_URING,
@@ -104,7 +104,7 @@ static const struct pf_held_path path_fixed = {
 };
 
 const struct pf_held_path *const pf_held_paths[] = {
-	&path_pread, &path_uring, &path_fixed,
+	&pf_held_path_pread, &pf_held_path_uring, &pf_held_path_fixed,
 };
 const size_t pf_held_paths_count =
 	sizeof(pf_held_paths) / sizeof(pf_held_paths[0]);
@@ -235,7 +235,9 @@ static enum pf_result scene_on(struct pf_held_run *run,
 	if ((uintptr_t)run->page % align || run->half % align)
 		return pf_skip("the %s backend needs %zu-byte aligned reads",
 			       sc->backend->name, align);
-	pf_pattern_fill(run->page, 2 * run->half, PF_HELD_PAGE_SEED);
+	/* each half on its own, as the child checks its half */
+	pf_pattern_fill(run->page, run->half, PF_HELD_PAGE_SEED);
+	pf_pattern_fill(run->page + run->half, run->half, PF_HELD_PAGE_SEED);
 	res = run->path->prepare ? run->path->prepare(run) : PF_PASS;
 	if (res == PF_PASS)
 		res = held_sequence(run, sc);

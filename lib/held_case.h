@@ -16,7 +16,8 @@
 #include "held_io.h"
 #include "uring.h"
 
-/* What the page holds before the read (its child copy must keep it). */
+/* What each half of the page holds before the read (the pattern from the
+ * half's start); a forked child's copy of the second half must keep it. */
 #define PF_HELD_PAGE_SEED 31
 
 struct pf_held_run;
@@ -32,6 +33,8 @@ struct pf_held_path {
 	long (*read)(struct pf_held_run *run);
 };
 
+extern const struct pf_held_path pf_held_path_pread, pf_held_path_uring,
+	pf_held_path_fixed;
 extern const struct pf_held_path *const pf_held_paths[];
 extern const size_t pf_held_paths_count;
 

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Negative self-tests of the held-read scene (lib/held_case.c) on the FUSE
+ * backend: the symptom of a lost read is built in userspace and must FAIL;
+ * a hold that never comes must be an ERROR, never a pass.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "held_case.h"
+#include "held_io_backend.h"
+
+/*
+ * While the read is held, fresh memory is mapped over the page: the kernel
+ * fills the page it took, which the case no longer sees, as after a wrong
+ * COW decision at fork.
+ */
+static int replace_page(struct pf_held_run *run, void *arg)
+{
+	void *p = mmap(run->page, 2 * run->half, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+
+	(void)arg;
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+static int do_nothing(struct pf_held_run *run, void *arg)
+{
+	(void)run, (void)arg;
+	return 0;
+}
+
+static enum pf_result on_own_page(struct pf_held_scene *sc,
+				  enum pf_result want, const char *what)
+{
+	struct pf_region r = { 0 };
+	enum pf_result res = pf_region_map_anon(&r, 4 * pf_page_size(),
+						MAP_PRIVATE);
+
+	if (res != PF_PASS)
+		return res;
+	sc->backend = &pf_held_fuse;
+	res = pf_held_scene_run(&r, sc);
+	pf_unmap_region(&r);
+	return res == PF_SKIP ? PF_SKIP : pf_expect(res, want, what);
+}
+
+static enum pf_result lost_read(struct pf_ctx *ctx)
+{
+	struct pf_held_scene sc = {
+		.path = ctx->arg,
+		.event = replace_page,
+		.event_name = "a MAP_FIXED remap of the page",
+	};
+
+	return on_own_page(&sc, PF_FAIL, "held-read oracle on a remapped page");
+}
+
+/* Armed half the file away from the read: the server never holds it. */
+static enum pf_result hold_never_comes(struct pf_ctx *ctx)
+{
+	struct pf_held_scene sc = {
+		.path = ctx->arg,
+		.event = do_nothing,
+		.event_name = "nothing",
+		.arm_skew = 32u << 12,
+		.hold_timeout = 0.3,
+	};
+
+	return on_own_page(&sc, PF_ERROR, "held-read scene without a hold");
+}
+
+static const struct pf_template templates[] = {
+	{
+		.name = "held-lost-read-pread",
+		.summary = "a held pread whose page is remapped under it must FAIL",
+		.run = lost_read,
+		.arg = &pf_held_path_pread,
+	},
+	{
+		.name = "held-lost-read-uring-fixed",
+		.summary = "a held READ_FIXED whose page is remapped under it must FAIL",
+		.run = lost_read,
+		.arg = &pf_held_path_fixed,
+		.needs = PF_NEED_URING,
+	},
+	{
+		.name = "held-never-held",
+		.summary = "a read the server never holds must be an ERROR, not a pass",
+		.run = hold_never_comes,
+		.arg = &pf_held_path_pread,
+	},
+};
+
+PF_MAIN(templates)
