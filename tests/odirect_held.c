@@ -33,6 +33,7 @@ struct fork_event {
 	const struct pf_event *ev;
 	struct pf_event_run run;
 	struct pf_child_view view;
+	int started;
 };
 
 /* The child's copy of the second half keeps what was there before. */
@@ -42,7 +43,19 @@ static int start_fork(struct pf_held_run *run, void *arg)
 
 	f->view = (struct pf_child_view){ run->page + run->half, run->half,
 					  PF_HELD_PAGE_SEED };
+	f->started = 1;
 	return pf_event_start(&f->run, f->ev, pf_child_keeps, &f->view);
+}
+
+/* The event's own verdict (did it fork, did the child keep its copy). */
+static enum pf_result end_fork(struct fork_event *f, enum pf_result res)
+{
+	enum pf_result ev;
+
+	if (!f->started)
+		return res;
+	ev = pf_event_end(&f->run);
+	return res == PF_PASS ? ev : res;
 }
 
 static enum pf_result odirect_held(struct pf_ctx *ctx)
@@ -56,10 +69,8 @@ static enum pf_result odirect_held(struct pf_ctx *ctx)
 		.event_arg = &f,
 		.event_name = ctx->event->name,
 	};
-	enum pf_result res = pf_held_scene_run(ctx->region, &sc);
-	enum pf_result child = pf_isolation_verdict(pf_event_finish(&f.run));
 
-	return res == PF_PASS ? child : res;
+	return end_fork(&f, pf_held_scene_run(ctx->region, &sc));
 }
 
 static void fill_template(struct pf_template *t, struct held_template *ht,
