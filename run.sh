@@ -62,9 +62,9 @@ RESULTS_MARK=.pinfork-results	# in every results folder run.sh makes
 RESULTS_ENTRIES='output\.tap|results\.json|junit\.xml|summary\.txt|records\.tsv|cases\.tsv|programs\.tsv|programs|env\.txt|dmesg\.txt|\.rc|\.pid|round-[0-9]+|\.pinfork-results'
 
 APT_PKGS=(build-essential make pkg-config liburing-dev libibverbs-dev
-	ibverbs-providers rdma-core libnuma-dev)
+	ibverbs-providers rdma-core libnuma-dev libfuse3-dev)
 DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel rdma-core-devel
-	libibverbs numactl-devel)
+	libibverbs numactl-devel fuse3-devel)
 
 opt_prebuilt=0 opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
 opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
