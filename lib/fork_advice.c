@@ -109,17 +109,14 @@ static enum pf_result setup(struct advised *a)
 	int advice = a->advice == PF_ADVICE_DONTFORK ? MADV_DONTFORK :
 						       MADV_WIPEONFORK;
 	char why[256];
-	int err;
+	enum pf_result res;
 
 	if (pf_scratch_open(&a->s, a->r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
-	err = pf_uring_init(&a->u);
-	if (err)
-		return pf_skip("io_uring: %s", strerror(-err));
 	pf_pattern_fill(a->r->base, a->r->len, SEED_BEFORE);
-	err = pf_uring_register(&a->u, a->r->base, a->r->len);
-	if (err)
-		return pf_skip("cannot register the buffer: %s", strerror(-err));
+	res = pf_uring_pin(&a->u, a->r->base, a->r->len);
+	if (res != PF_PASS)
+		return res;
 	if (madvise(a->r->base, a->r->len, advice))
 		return pf_skip("madvise %s: %s", advice == MADV_DONTFORK ?
 			       "MADV_DONTFORK" : "MADV_WIPEONFORK", strerror(errno));

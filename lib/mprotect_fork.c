@@ -66,17 +66,10 @@ static void states_diag(const char *who, const struct states *s)
 static enum pf_result pin(struct mp *m)
 {
 	char why[256];
-	int err;
 
 	if (pf_scratch_open(&m->s, m->r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
-	err = pf_uring_init(&m->u);
-	if (err)
-		return pf_skip("io_uring: %s", strerror(-err));
-	err = pf_uring_register(&m->u, m->r->base, m->r->len);
-	if (err)
-		return pf_skip("cannot register the buffer: %s", strerror(-err));
-	return PF_PASS;
+	return pf_uring_pin(&m->u, m->r->base, m->r->len);
 }
 
 static void unpin(struct mp *m)
