@@ -22,7 +22,7 @@ struct kmsg_mark {
 void kmsg_mark(struct kmsg_mark *m);
 
 /* Seconds after a case ends during which lines are still its own:
- * $PINFORK_KMSG_GRACE, default 0.5. */
+ * $PINFORK_KMSG_GRACE, default 0.3. */
 double kmsg_grace_seconds(void);
 
 /*
