@@ -5,7 +5,9 @@
  * a hold that never comes must be an ERROR, never a pass.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "held_case.h"
 #include "held_io_backend.h"
@@ -23,6 +25,25 @@ static int replace_page(struct pf_held_run *run, void *arg)
 	(void)arg;
 	return p == MAP_FAILED ? -errno : 0;
 }
+
+/* The same read through the page cache: O_DIRECT cleared on the fd. */
+static long read_buffered(struct pf_held_run *run)
+{
+	int fd = pf_held_fd(run->h);
+	int flags = fcntl(fd, F_GETFL);
+	ssize_t n;
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_DIRECT))
+		return -errno;
+	n = pread(fd, run->page, run->half, run->off);
+	return n < 0 ? -errno : n;
+}
+
+static const struct pf_held_path path_buffered = {
+	.name = "buffered",
+	.summary = "a pread through the page cache",
+	.read = read_buffered,
+};
 
 static int do_nothing(struct pf_held_run *run, void *arg)
 {
@@ -70,6 +91,19 @@ static enum pf_result hold_never_comes(struct pf_ctx *ctx)
 	return on_own_page(&sc, PF_ERROR, "held-read scene without a hold");
 }
 
+/* A read that is not direct reaches the server as page-cache reads. */
+static enum pf_result not_direct(struct pf_ctx *ctx)
+{
+	struct pf_held_scene sc = {
+		.path = &path_buffered,
+		.event = do_nothing,
+		.event_name = "nothing",
+	};
+
+	(void)ctx;
+	return on_own_page(&sc, PF_ERROR, "held-read scene on a buffered read");
+}
+
 static const struct pf_template templates[] = {
 	{
 		.name = "held-lost-read-pread",
@@ -89,6 +123,11 @@ static const struct pf_template templates[] = {
 		.summary = "a read the server never holds must be an ERROR, not a pass",
 		.run = hold_never_comes,
 		.arg = &pf_held_path_pread,
+	},
+	{
+		.name = "held-not-direct",
+		.summary = "a read through the page cache must be an ERROR (not direct), not a pass",
+		.run = not_direct,
 	},
 };
 
