@@ -71,7 +71,8 @@ extern const size_t pf_events_count;
 
 /*
  * Makes the event happen. For alive events, fn(arg) runs later in the
- * child when the parent calls pf_event_finish(). 0 or -errno.
+ * child when the parent calls pf_event_finish(). 0 or -errno; -ECHILD (and
+ * a diagnostic) when a child it waited for did not do its work.
  */
 int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
 		   pf_child_fn fn, void *arg);

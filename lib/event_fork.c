@@ -368,6 +368,9 @@ const struct pf_event *const pf_events[] = {
 };
 const size_t pf_events_count = sizeof(pf_events) / sizeof(pf_events[0]);
 
+static void report(const struct pf_event_run *run);
+static void say_bad_end(const struct pf_event_run *run);
+
 int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
 		   pf_child_fn fn, void *arg)
 {
@@ -383,6 +386,12 @@ int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
 	err = ev->start(run);
 	if (run->forks_before >= 0)
 		run->did.forks = (int)(pf_forks_started() - run->forks_before);
+	/* for callers that judge by this alone: a child that failed fails it */
+	if (!err && run->did.ended_bad) {
+		report(run);
+		say_bad_end(run);
+		err = -ECHILD;
+	}
 	return err;
 }
 
@@ -436,6 +445,14 @@ static void report(const struct pf_event_run *run)
 	pf_diag("event %s: forks=%d shared_mm_children=%d ended_ok=%d ended_bad=%d memory=%s",
 		run->ev->name, d->forks, d->shared_mm, d->ended_ok,
 		d->ended_bad, memory_kind(d));
+}
+
+static void say_bad_end(const struct pf_event_run *run)
+{
+	char end[64];
+
+	describe_end(run->did.bad_status, end, sizeof(end));
+	pf_diag("event %s: a child did not do its work (%s)", run->ev->name, end);
 }
 
 /* ERROR (with the reason) when the event did not happen as its row says. */
