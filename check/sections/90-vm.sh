@@ -1,4 +1,83 @@
-section "VM mode: the suite on Debian's kernel 6.1 under qemu (RDMA for real; a known kernel bug)"
+section "VM mode: the suite on Debian's kernel 6.1 under qemu (RDMA for real; a known kernel bug caught every time)"
+# Debian 12's 6.1 lacks a7e689dd1c06 (v6.5, block) and 738adade96b2 (v6.9,
+# fuse): an O_DIRECT read holds page references, not pins, so fork does not
+# copy the page early and the parent's write fault copies its page away from
+# the read. odirect_held holds the read in flight at its own server across
+# the fork, so the loss is certain where it applies; the 2-second race
+# (odirect_race) only catches it most of the time: reported, not asserted.
+
+# odirect-held-<path>-<backend>-<event>-<backing>: what 6.1 must do with it.
+#   must-fail  pread/uring reads (page references)
+#   must-pass  uring-fixed: READ_FIXED's buffer is pinned long-term at
+#              registration, fork copies it early (70e806e4e645, v5.9)
+#   info       hugetlb once the child is gone: hugetlb_wp() reuses a page
+#              mapped once, whatever its references, so nothing is copied away
+vm_held_outcomes() { # records.tsv -> "class backend status seconds name reason"
+	awk -F'\t' '$1 == "odirect_held" && $3 != "skip" {
+		if (!match($2, /-(fuse|nbd)-/)) { print "other - " $3 " " $4 " " $2 " " $5; next }
+		path = substr($2, 14, RSTART - 14)
+		backend = substr($2, RSTART + 1, RLENGTH - 2)
+		rest = substr($2, RSTART + RLENGTH)
+		class = "must-fail"
+		if (path == "uring-fixed") class = "must-pass"
+		else if (rest ~ /-hugetlb$/ && rest !~ /^fork-alive-/) class = "info"
+		print class " " backend " " $3 " " $4 " " $2 " " $5
+	}' "$1"
+}
+
+vm_check_held() { # records.tsv kernel
+	local out=$WORK/vm-held.txt backend n lost fixed fixed_ok info info_lost bad
+	vm_held_outcomes "$1" >"$out"
+	for backend in fuse nbd; do
+		n=$(awk -v b=$backend '$1 == "must-fail" && $2 == b' "$out" | wc -l)
+		lost=$(awk -v b=$backend '$1 == "must-fail" && $2 == b && $3 == "fail"' "$out" | wc -l)
+		fixed=$(awk -v b=$backend '$1 == "must-pass" && $2 == b' "$out" | wc -l)
+		fixed_ok=$(awk -v b=$backend '$1 == "must-pass" && $2 == b && $3 == "pass"' "$out" | wc -l)
+		if [ "$n" = 0 ]; then
+			fail "odirect_held ran no $backend case on $2 (all skipped: $(awk -F'\t' -v b="-$backend-" \
+				'$1 == "odirect_held" && index($2, b) { print $5; exit }' "$1"))"
+			continue
+		fi
+		[ "$lost" = "$n" ] && pass "odirect_held/$backend: the held O_DIRECT read lost its data in $lost of $n pread/io_uring cases on $2, as it must" ||
+			fail "odirect_held/$backend: only $lost of $n pread/io_uring cases lost the held read on $2 (it lacks a7e689dd1c06/738adade96b2)"
+		[ "$fixed_ok" = "$fixed" ] && [ "$fixed" -gt 0 ] && pass "odirect_held/$backend: READ_FIXED passes in $fixed_ok of $fixed cases" ||
+			fail "odirect_held/$backend: READ_FIXED passes in only $fixed_ok of $fixed cases"
+	done
+	bad=$(awk '($1 == "must-fail" && $3 != "fail") || ($1 == "must-pass" && $3 != "pass") ||
+		$1 == "other" || ($1 == "info" && $3 != "pass" && $3 != "fail")' "$out")
+	[ -z "$bad" ] || { echo "     unexpected:"; echo "$bad" | head -10 | sed 's/^/       /'; }
+	info=$(awk '$1 == "info"' "$out" | wc -l)
+	info_lost=$(awk '$1 == "info" && $3 == "fail"' "$out" | wc -l)
+	echo "     info: hugetlb with the child gone lost the read in $info_lost of $info cases (6.1 reuses the page)"
+	awk '$1 == "must-fail" && $3 == "fail" { print $4 }' "$out" | sort -n |
+		awk '{ t[NR] = $1 } END { if (NR) printf "     info: a deterministic case reports the loss %.2f s (median), %.2f s (max) after its start\n", t[int((NR + 1) / 2)], t[NR] }'
+}
+
+vm_report_race() { # records.tsv kernel: information only, never asserted
+	local races lost
+	races=$(awk -F'\t' '$1 == "odirect_race" && $3 != "skip"' "$1" | wc -l)
+	lost=$(awk -F'\t' '$1 == "odirect_race" && $3 == "fail"' "$1" | wc -l)
+	echo "     info: the O_DIRECT-vs-fork race (not asserted) lost a read in $lost of $races backings on $2:"
+	awk -F'\t' '$1 == "odirect_race" && $3 != "skip" {
+		stats = "no race statistics"
+		if (match($9, /race: [^\\]*/)) stats = substr($9, RSTART + 6, RLENGTH - 6)
+		printf "       %s %s: %s\n", $2, $3, stats
+	}' "$1"
+}
+
+vm_selftests() { # one boot for the self-tests that need the VM's devices
+	local out=$WORK/vm-selftests.out t name rc
+	timeout 600 vm/boot.sh --kernel debian -- bash -c 'for t; do "$t"; echo "# exit ${t##*/} $?"; done' \
+		vm-selftests "$BUILD/check/selftest_rdma" "$BUILD/check/selftest_held_nbd" >"$out" 2>&1; rc=$?
+	[ "$rc" = 0 ] || { fail "VM self-tests: vm/boot.sh exit $rc"; tail -15 "$out"; return; }
+	for t in selftest_rdma selftest_held_nbd; do
+		rc=$(sed -n "s/^# exit $t \([0-9]*\)$/\1/p" "$out")
+		name=$(awk -v t="$t" '/^# exit / { if ($3 == t) { print n + 0; exit } n = 0; next } /^ok / { n++ }' "$out")
+		[ "$rc" = 0 ] && pass "$t passes in the VM ($name cases)" ||
+			{ fail "$t in the VM (exit ${rc:-none})"; grep -E '^(not ok|# )' "$out" | tail -15; }
+	done
+}
+
 vmres=$BUILD/check-vm-results
 rm -rf "$vmres"
 if [ "${PINFORK_CHECK_VM:-1}" = 0 ]; then
@@ -6,8 +85,8 @@ if [ "${PINFORK_CHECK_VM:-1}" = 0 ]; then
 elif ! command -v qemu-system-x86_64 >/dev/null; then
 	fail "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
 else
-	# 3 s races: Debian 6.1 under TCG loses a read in 9 of 12 2-second runs
-	timeout 1800 ./run.sh --no-install --kernel debian --race-seconds 3 --results "$vmres" >"$WORK/vm.out" 2>&1; rc=$?
+	timeout 1800 env PINFORK_BUILD="$BUILD" ./run.sh --no-install --kernel debian --race-seconds 3 \
+		--results "$vmres" >"$WORK/vm.out" 2>&1; rc=$?
 	grep -E '^# vm: ' "$WORK/vm.out" | sed 's/^/     /'
 	rec=$vmres/records.tsv
 	if [ ! -s "$rec" ]; then
@@ -15,18 +94,16 @@ else
 	else
 		kver=$(sed -n 's/^  "kernel": "\(.*\)",$/\1/p' "$vmres/results.json" | head -1)
 		[ "$rc" = 1 ] && pass "run.sh --kernel debian ran on $kver and exits 1 (a case failed)" || fail "run.sh --kernel debian exit $rc, expected 1"
-		races=$(awk -F'\t' '$1 == "odirect_race" && $3 != "skip"' "$rec" | wc -l)
-		lost=$(awk -F'\t' '$1 == "odirect_race" && $3 == "fail"' "$rec" | wc -l)
-		[ "$lost" -ge 1 ] && pass "O_DIRECT-vs-fork race fails on $kver, as it must: $lost of $races backings lost a read" ||
-			fail "O_DIRECT-vs-fork race did not fail on $kver (it lacks a7e689dd1c06)"
+		vm_check_held "$rec" "$kver"
+		vm_report_race "$rec" "$kver"
 		rdma=$(awk -F'\t' '$1 ~ /^rdma/ && $3 == "pass"' "$rec" | wc -l)
 		[ "$rdma" -ge 10 ] && pass "$rdma RDMA cases pass on soft-RoCE in the VM" || fail "only $rdma RDMA cases passed in the VM"
-		others=$(awk -F'\t' '$1 != "odirect_race" && ($3 == "fail" || $3 == "error" || $3 == "timeout") { print $1 " " $2 " " $3 ": " $5 }' "$rec")
+		others=$(awk -F'\t' '$1 != "odirect_race" && $1 != "odirect_held" && ($3 == "fail" || $3 == "error" || $3 == "timeout") { print $1 " " $2 " " $3 ": " $5 }' "$rec")
 		[ -z "$others" ] && pass "no other case fails or errs on $kver" || { fail "unexpected failures on $kver:"; echo "$others" | sed 's/^/     /'; }
+		cut_short=$(awk -F'\t' '$2 != 0 && $2 != 1 && $2 != 4 { print $1 ": " $3 " after " $4 " s" }' "$vmres/programs.tsv")
+		[ -z "$cut_short" ] && pass "every program ran to its end in the VM" ||
+			{ fail "programs cut short in the VM (their remaining cases never ran):"; echo "$cut_short" | sed 's/^/     /'; }
 		prove -e cat "$vmres/output.tap" >/dev/null 2>&1; grep -q . "$vmres/output.tap" && pass "VM output.tap landed on the host" || fail "no output.tap from the VM"
 	fi
-	timeout 600 vm/boot.sh --kernel debian -- "$BUILD/check/selftest_rdma" >"$WORK/vm-rdma.out" 2>&1; rc=$?
-	[ "$rc" = 0 ] && pass "RDMA oracle self-test passes in the VM ($(grep -c '^ok' "$WORK/vm-rdma.out") cases)" ||
-		{ fail "RDMA oracle self-test in the VM (exit $rc)"; tail -15 "$WORK/vm-rdma.out"; }
+	vm_selftests
 fi
-
