@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 section "harness oracles and hygiene: kernel-log formats, busy-machine accounting, run lock, cases die with their runner"
-ho=$BUILD/check/selftest_harness_oracles
+ho=$BUILD/check/harness_oracles_demo
 hs=$WORK/h5a-state
 mkdir -p "$hs"
 ho_run() { PINFORK_STATE_DIR=$hs "$ho" "$@"; }
@@ -107,7 +107,7 @@ for how in direct run.sh; do
 	for _ in $(seq 100); do [ -s "$WORK/case.pid" ] && break; sleep 0.05; done
 	cpid=$(cat "$WORK/case.pid" 2>/dev/null)
 	prog=$victim
-	[ "$how" = direct ] || prog=$(pgrep -P "$victim" -f selftest_harness_oracles | head -1)
+	[ "$how" = direct ] || prog=$(pgrep -P "$victim" -f harness_oracles_demo | head -1)
 	kill -9 "$victim"; wait "$victim" 2>/dev/null
 	sleep 1
 	if [ -n "$cpid" ] && gone "$cpid" $prog; then

@@ -5,10 +5,10 @@
  * accounting on a busy machine, the kernel log in real formats, the run
  * lock and cases that must die with their runner.
  *
- *   selftest_harness_oracles [pf_main options]     the cases
- *   selftest_harness_oracles churn SECONDS         another process that keeps
+ *   harness_oracles_demo [pf_main options]     the cases
+ *   harness_oracles_demo churn SECONDS         another process that keeps
  *                                                  registering fixed buffers
- *   selftest_harness_oracles hold-on-signal SEC    registers one on SIGUSR1
+ *   harness_oracles_demo hold-on-signal SEC    registers one on SIGUSR1
  *                                                  and holds it SEC seconds
  */
 #include <fcntl.h>
