@@ -660,6 +660,7 @@ run_program() {
 run_round() {
 	local dir=$1 path num=0
 	start_round_dir "$dir" "$2"
+	report_start_us=$(usec)	# a round's report counts its own time
 	round_rc=0
 	tap_line "TAP version 13"
 	tap_line "1..${#progs[@]}"
@@ -681,7 +682,7 @@ run_round() {
 report() {
 	"$REPORT" --kernel "$(uname -r)" --uname "$(uname -a)" --host "$(uname -n)" \
 		--profile "$profile" --start "$start_iso" --end "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-		--seconds "$(seconds_since "$start_us")" ${interrupted:+--interrupted} "$@" \
+		--seconds "$(seconds_since "$report_start_us")" ${interrupted:+--interrupted} "$@" \
 		2>>"$run_tmp/report-errors"
 }
 
@@ -778,6 +779,7 @@ run_suite() {
 			[ "$report_rc" != 1 ] || suite_rc=1
 		done
 		phase=report
+		report_start_us=$start_us
 		report_rounds "$top"
 	fi
 	results=$top
