@@ -181,12 +181,12 @@ static enum pf_result kmsg_format(struct pf_ctx *ctx)
 	return PF_PASS;	/* the runner must turn this into a failure */
 }
 
-/* The line comes 0.2 s after the case ended, from what it left behind. */
+/* The line comes about 20 ms after the case ended, from what it left behind. */
 static enum pf_result kmsg_late(struct pf_ctx *ctx)
 {
 	if (fork() == 0) {
 		setsid();
-		usleep(200 * 1000);
+		usleep(20 * 1000);
 		write_kmsg("<4>pinfork-selftest [pinfork-case=%s] WARNING: CPU: 0 PID: 1 at mm/gup.c:1 late\n",
 			   ctx->c->name);
 		_exit(0);

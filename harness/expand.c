@@ -18,25 +18,30 @@ static int event_fits(const struct pf_template *t, const struct pf_event *e)
 	return (e->flags & t->event_needs) == t->event_needs;
 }
 
+/* Appends to a fixed buffer; a part that does not fit is cut, never overflows. */
+static void append(char *buf, size_t size, const char *fmt, const char *part)
+{
+	size_t used = strnlen(buf, size);
+
+	if (used + 1 < size)
+		snprintf(buf + used, size - used, fmt, part);
+}
+
 static void name_case(struct pf_case *c)
 {
 	const struct pf_template *t = c->t;
-	int n;
 
-	n = snprintf(c->name, sizeof(c->name), "%s", t->name);
+	c->name[0] = c->summary[0] = '\0';
+	append(c->name, sizeof(c->name), "%s", t->name);
 	if (c->event)
-		n += snprintf(c->name + n, sizeof(c->name) - n, "-%s",
-			      c->event->name);
+		append(c->name, sizeof(c->name), "-%s", c->event->name);
 	if (c->backing)
-		snprintf(c->name + n, sizeof(c->name) - n, "-%s",
-			 c->backing->name);
-	n = snprintf(c->summary, sizeof(c->summary), "%s", t->summary);
+		append(c->name, sizeof(c->name), "-%s", c->backing->name);
+	append(c->summary, sizeof(c->summary), "%s", t->summary);
 	if (c->event)
-		n += snprintf(c->summary + n, sizeof(c->summary) - n,
-			      "; event: %s", c->event->summary);
+		append(c->summary, sizeof(c->summary), "; event: %s", c->event->summary);
 	if (c->backing)
-		snprintf(c->summary + n, sizeof(c->summary) - n,
-			 "; memory: %s", c->backing->summary);
+		append(c->summary, sizeof(c->summary), "; memory: %s", c->backing->summary);
 }
 
 static void add_case(struct pf_case *cases, size_t *n,

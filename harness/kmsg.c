@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_GRACE_SECONDS 0.3
+#define DEFAULT_GRACE_SECONDS 0.05
 
 /* A complaint: the message contains what, and also and_also when set. */
 struct complaint {

@@ -22,7 +22,8 @@ struct kmsg_mark {
 void kmsg_mark(struct kmsg_mark *m);
 
 /* Seconds after a case ends during which lines are still its own:
- * $PINFORK_KMSG_GRACE, default 0.3. */
+ * $PINFORK_KMSG_GRACE, default 0.05: long enough for deferred work (RCU
+ * callbacks, workqueues) to complain, short enough for 600 cases. */
 double kmsg_grace_seconds(void);
 
 /*

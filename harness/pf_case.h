@@ -28,6 +28,8 @@ enum pf_need {
 	PF_NEED_RDMA	= 1u << 7,
 	PF_NEED_KPAGEFLAGS = 1u << 8,	/* /proc/kpageflags and pagemap PFNs */
 	PF_NEED_UFFD	= 1u << 9,
+	PF_NEED_FUSE	= 1u << 10,	/* /dev/fuse, or a fuse module to load */
+	PF_NEED_NBD	= 1u << 11,	/* nbd loaded, or an nbd module to load */
 };
 
 /* Groups CI selects by (fstests style). */

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "held_io_backend.h"
+#include "pf_case.h"
 
 #define FILE_NAME "held"
 #define FILE_INO 2
@@ -404,4 +405,5 @@ const struct pf_held_backend pf_held_fuse = {
 	.name = "fuse",
 	.summary = "a FUSE file served by a libfuse3 thread of the case (fs/fuse direct I/O)",
 	.open = fuse_open_held,
+	.needs = PF_NEED_ROOT | PF_NEED_FUSE,
 };

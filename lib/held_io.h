@@ -37,6 +37,7 @@ struct pf_held_backend {
 	const char *summary;
 	/* 0 with *h ready, or -1 with why (a SKIP reason). */
 	int (*open)(struct pf_held **h, size_t len, char *why, size_t size);
+	unsigned needs;		/* enum pf_need: gates asked once per program */
 };
 
 extern const struct pf_held_backend *const pf_held_backends[];

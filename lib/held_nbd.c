@@ -501,4 +501,5 @@ const struct pf_held_backend pf_held_nbd = {
 	.name = "nbd",
 	.summary = "the nbd block device with its server in a thread of the case",
 	.open = nbd_open,
+	.needs = PF_NEED_ROOT | PF_NEED_NBD,
 };

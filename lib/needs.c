@@ -177,6 +177,54 @@ static int need_uffd(char *why, size_t size)
 	return need_file("/dev/userfaultfd", "userfaultfd unavailable", why, size);
 }
 
+/* Whether modules.dep of the running kernel lists NAME.ko (any compression). */
+static int module_available(const char *name)
+{
+	char path[320], line[512], want[64];
+	struct utsname u;
+	FILE *f;
+	int found = 0;
+
+	if (uname(&u))
+		return 0;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+	snprintf(want, sizeof(want), "/%s.ko", name);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (colon)
+			*colon = '\0';
+		found = strstr(line, want) != NULL;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Built in, loaded, or loadable: the held-I/O backends load it themselves. */
+static int need_driver(const char *name, const char *sys, char *why,
+		       size_t size)
+{
+	char mod[128];
+
+	snprintf(mod, sizeof(mod), "/sys/module/%s", name);
+	if (!access(sys, F_OK) || !access(mod, F_OK) || module_available(name))
+		return 0;
+	snprintf(why, size, "kernel without %s (no %s, no %s module)", name, sys, name);
+	return -1;
+}
+
+static int need_fuse(char *why, size_t size)
+{
+	return need_driver("fuse", "/dev/fuse", why, size);
+}
+
+static int need_nbd(char *why, size_t size)
+{
+	return need_driver("nbd", "/sys/block/nbd0", why, size);
+}
+
 /* In the order a case's reason names the first missing need. */
 static const struct {
 	unsigned need;
@@ -192,6 +240,8 @@ static const struct {
 	{ PF_NEED_HUGETLB, need_hugetlb },
 	{ PF_NEED_UFFD, need_uffd },
 	{ PF_NEED_RDMA, need_rdma },
+	{ PF_NEED_FUSE, need_fuse },
+	{ PF_NEED_NBD, need_nbd },
 };
 
 #define NGATES (sizeof(gates) / sizeof(gates[0]))
