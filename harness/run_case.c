@@ -216,7 +216,10 @@ static int kill_children(void)
 static void kill_leftovers(void)
 {
 	double deadline = pf_now() + 1;
-	int first = kill_children(), n = first;
+	int first, n;
+
+	reap_zombies();	/* a daemon that already ended is not left behind */
+	first = n = kill_children();
 
 	while (n && pf_now() < deadline) {
 		reap_zombies();
