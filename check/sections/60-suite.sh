@@ -2,7 +2,7 @@ section "the suite on this kernel ($(uname -r))"
 results=$BUILD/check-results
 rm -rf "$results"
 if [ -x ./run.sh ]; then
-	./run.sh --no-install --results "$results"; rc=$?
+	PINFORK_BUILD=$PWD/$BUILD ./run.sh --no-install --results "$results"; rc=$?
 	[ "$rc" = 0 ] && pass "run.sh: no failures" || fail "run.sh exit $rc"
 	[ -f "$results/output.tap" ] && prove -e cat "$results/output.tap" >/dev/null 2>&1 && pass "prove accepts results/output.tap" || fail "prove on output.tap"
 	if command -v xmllint >/dev/null && [ -f "$results/junit.xml" ]; then
