@@ -11,6 +11,7 @@
 #include "pagemap.h"
 #include "pattern.h"
 #include "pin_invariants.h"
+#include "refusal.h"
 #include "uring.h"
 
 enum { SEED_STALE = 41, SEED_READ = 42 };
@@ -115,6 +116,26 @@ static enum pf_result fixed_read(struct pf_uring *u, struct pf_scratch *s,
 	return PF_PASS;
 }
 
+/* After the pin: reclaim, READ_FIXED, reclaim again, then the oracle. */
+static enum pf_result read_under_reclaim(struct pf_uring *u, struct pf_scratch *s,
+					 struct pf_region *r, pf_reclaim_fn reclaim)
+{
+	struct pf_cover c = pf_page_cover(r->base, r->len);
+	enum pf_result res = reclaim_step(reclaim, &c);
+
+	if (res == PF_PASS) {
+		pf_diag("pinned lazily freed pages still mapped after reclaim: %zu of %zu",
+			pages_present(c.start, c.len), c.len / pf_page_size());
+		res = fixed_read(u, s, r);
+	}
+	if (res == PF_PASS)
+		res = reclaim_step(reclaim, &c);
+	if (res == PF_PASS)
+		res = pf_read_kept(r->base, r->len, SEED_READ,
+				   "READ_FIXED into MADV_FREE'd pages");
+	return res;
+}
+
 enum pf_result pf_madv_free_fixed_run(struct pf_region *r, pf_reclaim_fn reclaim)
 {
 	struct pf_cover c = pf_page_cover(r->base, r->len);
@@ -122,29 +143,18 @@ enum pf_result pf_madv_free_fixed_run(struct pf_region *r, pf_reclaim_fn reclaim
 	struct pf_uring u;
 	char why[256];
 	enum pf_result res = pf_lazyfree_control(c.len, reclaim);
-	int err;
 
 	memset(&u, 0, sizeof(u));
 	if (res != PF_PASS)
 		return res;
 	if (pf_scratch_open(&s, r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
-	err = pf_uring_init(&u);
-	res = err ? pf_skip("io_uring: %s", strerror(-err)) : lazily_free(&c);
-	if (res == PF_PASS && (err = pf_uring_register(&u, r->base, r->len)))
-		res = pf_skip("cannot register the fixed buffer: %s", strerror(-err));
+	res = lazily_free(&c);
+	/* the pin finds the clean lazily freed pages */
 	if (res == PF_PASS)
-		res = reclaim_step(reclaim, &c);
-	if (res == PF_PASS) {
-		pf_diag("pinned lazily freed pages still mapped after reclaim: %zu of %zu",
-			pages_present(c.start, c.len), c.len / pf_page_size());
-		res = fixed_read(&u, &s, r);
-	}
+		res = pf_uring_pin(&u, r->base, r->len);
 	if (res == PF_PASS)
-		res = reclaim_step(reclaim, &c);
-	if (res == PF_PASS)
-		res = pf_read_kept(r->base, r->len, SEED_READ,
-				   "READ_FIXED into MADV_FREE'd pages");
+		res = read_under_reclaim(&u, &s, r, reclaim);
 	pf_uring_exit(&u);
 	pf_scratch_close(&s);
 	return res;
@@ -215,6 +225,24 @@ static enum pf_result race_loop(struct pf_uring *u, struct pf_scratch *s,
 	return res;
 }
 
+/*
+ * The race needs a ring but no fixed buffer (its reads pin per I/O). The
+ * harness's PF_NEED_URING probe already skipped a kernel without io_uring
+ * or with io_uring_disabled; what remains is a missing prerequisite
+ * (RLIMIT_MEMLOCK: the ring's memory is charged to it before v5.12) or our
+ * machinery.
+ */
+static enum pf_result ring_verdict(int err)
+{
+	char why[128];
+
+	if (!err)
+		return PF_PASS;
+	if (pf_missing_prerequisite(-err, why, sizeof(why)))
+		return pf_skip("io_uring: %s (%s)", strerror(-err), why);
+	return pf_error("io_uring setup: %s", strerror(-err));
+}
+
 enum pf_result pf_madv_free_race_run(struct pf_region *r, double seconds,
 				     pf_reclaim_fn reclaim)
 {
@@ -223,7 +251,6 @@ enum pf_result pf_madv_free_race_run(struct pf_region *r, double seconds,
 	struct pf_uring u;
 	char why[256];
 	enum pf_result res = pf_lazyfree_control(c.len, reclaim);
-	int err;
 
 	if (res != PF_PASS)
 		return res;
@@ -232,9 +259,8 @@ enum pf_result pf_madv_free_race_run(struct pf_region *r, double seconds,
 	if (pf_scratch_fill(&s, 0, r->len, SEED_READ) ||
 	    pf_scratch_fill(&s, r->len, r->len, SEED_READ + 1))
 		res = pf_error("cannot write the scratch file");
-	err = res == PF_PASS ? pf_uring_init(&u) : 0;
-	if (err)
-		res = pf_skip("io_uring: %s", strerror(-err));
+	if (res == PF_PASS)
+		res = ring_verdict(pf_uring_init(&u));
 	if (res == PF_PASS) {
 		res = race_loop(&u, &s, r, seconds, reclaim);
 		pf_uring_exit(&u);

@@ -28,7 +28,6 @@ enum pf_result pf_pinned_setup(struct pf_pinned *p, char *pin, size_t pin_len,
 			       uint32_t seed)
 {
 	char why[256];
-	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->s.fd = p->s.dio_fd = -1;
@@ -36,14 +35,8 @@ enum pf_result pf_pinned_setup(struct pf_pinned *p, char *pin, size_t pin_len,
 	p->pin_len = pin_len;
 	if (pf_scratch_open(&p->s, pin_len, why, sizeof(why)))
 		return pf_skip("%s", why);
-	err = pf_uring_init(&p->u);
-	if (err)
-		return pf_skip("io_uring: %s", strerror(-err));
 	pf_pattern_fill(pin, pin_len, seed);
-	err = pf_uring_register(&p->u, pin, pin_len);
-	if (err)
-		return pf_skip("cannot register the fixed buffer: %s", strerror(-err));
-	return PF_PASS;
+	return pf_uring_pin(&p->u, pin, pin_len);
 }
 
 void pf_pinned_teardown(struct pf_pinned *p)

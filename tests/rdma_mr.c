@@ -25,6 +25,7 @@
 #include "oracle.h"
 #include "pattern.h"
 #include "rdma.h"
+#include "rdma_race.h"
 #include "view_oracle.h"
 
 enum { SEED_BEFORE = 61, SEED_PARENT = 62, SEED_DEVICE = 63, SEED_CHILD = 64,
@@ -309,29 +310,6 @@ static enum pf_result register_after_fork(struct fixture *f, enum mr_kind kind)
  */
 #define RACE_LEN (64u << 10)
 
-struct forker {
-	pthread_t t;
-	volatile int stop;
-	long forks;
-	int err;
-};
-
-static void *fork_loop(void *arg)
-{
-	struct forker *fk = arg;
-
-	while (!fk->stop) {
-		int err = pf_fork_exit_now();
-
-		if (err) {
-			fk->err = -err;
-			break;
-		}
-		fk->forks++;
-	}
-	return NULL;
-}
-
 /* One registration under fork, then both directions; fills *f's MR. */
 static enum pf_result race_round(struct fixture *f, uint32_t seed)
 {
@@ -352,9 +330,10 @@ static enum pf_result race_round(struct fixture *f, uint32_t seed)
 	return res;
 }
 
-static enum pf_result race_rounds(struct fixture *f, double seconds, long *rounds)
+static enum pf_result race_rounds(struct fixture *f, double seconds,
+				  struct pf_reg_race *st)
 {
-	double end = pf_now() + seconds;
+	double end = st->start + seconds;
 	enum pf_result res = PF_PASS;
 
 	do {
@@ -362,18 +341,21 @@ static enum pf_result race_rounds(struct fixture *f, double seconds, long *round
 		if (mmap(f->reg->base, f->reg->len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			return pf_error("mmap: %s", strerror(errno));
-		res = race_round(f, (uint32_t)(1000 + 3 * (*rounds)++));
+		res = race_round(f, (uint32_t)(1000 + 3 * st->rounds++));
 	} while (res == PF_PASS && pf_now() < end);
+	if (res == PF_FAIL)
+		st->loss_at = pf_now() - st->start;
 	return res;
 }
 
 static enum pf_result reg_vs_fork(struct pf_ctx *ctx)
 {
 	struct pf_region reg = { .len = RACE_LEN, .folio = pf_page_size() };
-	struct forker fk = { .stop = 0 };
+	struct pf_reg_race st = { .loss_at = -1 };
+	struct pf_forker fk;
 	enum pf_result res;
 	struct fixture f;
-	long rounds = 0;
+	int err;
 
 	reg.base = reg.map = mmap(NULL, RACE_LEN, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -381,19 +363,14 @@ static enum pf_result reg_vs_fork(struct pf_ctx *ctx)
 		return pf_error("mmap: %s", strerror(errno));
 	reg.map_len = RACE_LEN;
 	res = fixture_open(&f, &reg);
-	if (res == PF_PASS && pthread_create(&fk.t, NULL, fork_loop, &fk))
-		res = pf_error("pthread_create failed");
+	if (res == PF_PASS && (err = pf_forker_start(&fk)))
+		res = pf_error("pthread_create: %s", strerror(-err));
 	if (res != PF_PASS)
 		goto out;
-	res = race_rounds(&f, ctx->race_seconds, &rounds);
-	fk.stop = 1;
-	pthread_join(fk.t, NULL);
-	pf_diag("%ld registrations against %ld forks in %.1f s", rounds, fk.forks,
-		ctx->race_seconds);
-	if (res == PF_PASS && fk.err)
-		res = pf_error("the forking thread failed: %s", strerror(fk.err));
-	if (res == PF_PASS && !fk.forks)
-		res = pf_skip("the forking thread never forked: nothing raced");
+	st.start = pf_now();
+	res = race_rounds(&f, ctx->race_seconds, &st);
+	pf_forker_stop(&fk);
+	res = pf_reg_race_verdict(res, &st, &fk);
 out:
 	fixture_close(&f);
 	pf_unmap_region(&reg);

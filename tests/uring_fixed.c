@@ -39,20 +39,13 @@ static enum pf_result coherent(struct fixture *f, uint32_t cpu_seed)
 static enum pf_result setup(struct fixture *f, struct pf_ctx *ctx)
 {
 	char why[256];
-	int err;
 
 	memset(f, 0, sizeof(*f));
 	f->r = ctx->region;
 	if (pf_scratch_open(&f->s, f->r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
-	err = pf_uring_init(&f->u);
-	if (err)
-		return pf_skip("io_uring: %s", strerror(-err));
 	pf_pattern_fill(f->r->base, f->r->len, SEED_BEFORE);
-	err = pf_uring_register(&f->u, f->r->base, f->r->len);
-	if (err)
-		return pf_skip("cannot register the buffer: %s", strerror(-err));
-	return PF_PASS;
+	return pf_uring_pin(&f->u, f->r->base, f->r->len);
 }
 
 static void teardown(struct fixture *f)
