@@ -153,11 +153,18 @@ static void list_cases(const struct pf_case *cases, size_t n,
 	}
 }
 
-static void print_hints(const struct pf_case *c)
+/*
+ * What the case guards, before a bad result. The fixes are named as missing
+ * only when the kernel got it wrong (FAIL) or hung (TIMEOUT); an ERROR is
+ * the test's own trouble and says nothing about the kernel's fixes.
+ */
+static void print_hints(const struct pf_case *c, enum tap_status st)
 {
 	const struct pf_template *t = c->t;
 
 	printf("# %s: %s\n", c->name, c->summary);
+	if (st == TAP_ERROR)
+		return;
 	for (int i = 0; i < PF_MAX_REFS && t->fixes[i]; i++) {
 		const struct pf_fix *f = pf_fix_lookup(t->fixes[i]);
 
@@ -229,7 +236,7 @@ static void run_all(struct tap *t, const struct pf_case *cases, size_t n,
 			continue;
 		st = run_one(c, o, reason, sizeof(reason), &secs);
 		if (st == TAP_FAIL || st == TAP_ERROR || st == TAP_TIMEOUT)
-			print_hints(c);
+			print_hints(c, st);
 		tap_result(t, c->name, st, reason);
 		pf_record(prog, c, st, reason, secs);
 	}
