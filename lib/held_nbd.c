@@ -118,6 +118,18 @@ static int insert_module(const char *path)
 	return rc && errno != EEXIST ? -1 : 0;
 }
 
+/*
+ * In a pinfork VM (PINFORK_VM=1) the guest is thrown away after the run, so
+ * the module stays loaded: loading and unloading it per case cost 0.8 s of
+ * each case in a loaded TCG guest (1.31 s against 0.51 s per case).
+ */
+static int keep_module_loaded(void)
+{
+	const char *vm = getenv("PINFORK_VM");
+
+	return vm && !strcmp(vm, "1");
+}
+
 /* The module is there (loaded or built in), or we load it now. */
 static int load_nbd(struct held_nbd *n, char *why, size_t size)
 {
@@ -125,7 +137,8 @@ static int load_nbd(struct held_nbd *n, char *why, size_t size)
 
 	if (!access("/sys/module/nbd", F_OK))
 		return 0;
-	if (knob_undo_cmd("test ! -e /sys/module/nbd || rmmod nbd")) {
+	if (!keep_module_loaded() &&
+	    knob_undo_cmd("test ! -e /sys/module/nbd || rmmod nbd")) {
 		snprintf(why, size, "cannot journal the unloading of the nbd module");
 		return -1;
 	}
@@ -134,7 +147,7 @@ static int load_nbd(struct held_nbd *n, char *why, size_t size)
 		snprintf(why, size, "no nbd in this kernel (modprobe nbd: %s)", out);
 		return -1;
 	}
-	n->loaded_module = 1;
+	n->loaded_module = !keep_module_loaded();
 	for (int i = 0; i < 200 && access("/dev/nbd0", F_OK); i++)
 		sleep_ms(10);
 	return 0;
