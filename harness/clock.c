@@ -10,3 +10,15 @@ double pf_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+static double case_start;
+
+void pf_case_clock_start(void)
+{
+	case_start = pf_now();
+}
+
+double pf_case_elapsed(void)
+{
+	return pf_now() - case_start;
+}

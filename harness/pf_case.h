@@ -120,6 +120,9 @@ enum pf_result pf_expect(enum pf_result got, enum pf_result want,
 			 const char *what);
 /* Monotonic seconds: deadlines of races, waits and case timeouts. */
 double pf_now(void);
+/* Seconds since the case's process began (since the program began outside a case). */
+double pf_case_elapsed(void);
+void pf_case_clock_start(void);
 /* A '#' diagnostic line, printed at once (policy observations, details). */
 void pf_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

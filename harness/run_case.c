@@ -81,6 +81,7 @@ static void child_main(const struct pf_case *c, const struct pf_options *o,
 {
 	enum pf_result r;
 
+	pf_case_clock_start();
 	die_with_runner(runner);
 	run_lock_close_in_child();
 	setpgid(0, 0);

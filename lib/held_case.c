@@ -146,6 +146,7 @@ static enum pf_result check_page(struct pf_held_run *run)
 	pf_held_contents(want, run->off, run->half);
 	bad = pf_compare(run->page, want, run->half, &m);
 	free(want);
+	pf_diag("the page was checked %.3f s after the case began", pf_case_elapsed());
 	if (bad) {
 		pf_mismatch_diag("held O_DIRECT read into the first half", &m);
 		return pf_fail("the read's data never arrived in the parent's page");
