@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "held_io_backend.h"
+#include "shell.h"
 #include "knob.h"
 #include "pf_case.h"
 
@@ -47,23 +48,6 @@ struct held_nbd {
 	long do_it_rc;
 	struct pf_held *h;
 };
-
-/* Runs a shell command; its first output line goes to out. 0 on exit 0. */
-static int run_cmd(const char *cmd, char *out, size_t size)
-{
-	char line[256] = "";
-	FILE *f = popen(cmd, "r");
-
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f))
-		line[strcspn(line, "\n")] = '\0';
-	while (fgetc(f) != EOF)
-		;
-	if (out)
-		snprintf(out, size, "%s", line);
-	return pclose(f) == 0 ? 0 : -1;
-}
 
 static void sleep_ms(long ms)
 {
@@ -143,7 +127,7 @@ static int load_nbd(struct held_nbd *n, char *why, size_t size)
 		return -1;
 	}
 	if ((nbd_module_path(path, sizeof(path)) || insert_module(path)) &&
-	    run_cmd("modprobe nbd 2>&1", out, sizeof(out))) {
+	    pf_shell("modprobe nbd 2>&1", out, sizeof(out))) {
 		snprintf(why, size, "no nbd in this kernel (modprobe nbd: %s)", out);
 		return -1;
 	}

@@ -15,23 +15,7 @@
 
 #include "knob.h"
 #include "rdma.h"
-
-/* Runs a shell command quietly; its first output line goes to out. */
-static int run(const char *cmd, char *out, size_t size)
-{
-	char line[256] = "";
-	FILE *f = popen(cmd, "r");
-
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f))
-		line[strcspn(line, "\n")] = '\0';
-	while (fgetc(f) != EOF)
-		;
-	if (out)
-		snprintf(out, size, "%s", line);
-	return pclose(f) == 0 ? 0 : -1;
-}
+#include "shell.h"
 
 /* An up, running, non-loopback interface with an IPv4 address. */
 static int pick_netdev(char *name, size_t size)
@@ -63,8 +47,8 @@ static enum pf_result load_rxe(void)
 	if (!access("/sys/module/rdma_rxe", F_OK))
 		return PF_PASS;
 	/* Debian's rdma_rxe needs crc32 from the crypto API; it may be built in */
-	run("modprobe crc32_generic 2>&1", NULL, 0);
-	if (!run("modprobe rdma_rxe 2>&1", out, sizeof(out)))
+	pf_shell("modprobe crc32_generic 2>&1", NULL, 0);
+	if (!pf_shell("modprobe rdma_rxe 2>&1", out, sizeof(out)))
 		return PF_PASS;
 	/* no module, but the RDMA core is there: rdma_rxe may be built in */
 	if (!access("/sys/class/infiniband", F_OK))
@@ -79,7 +63,7 @@ enum pf_result pf_rdma_make_rxe(void)
 
 	if (geteuid())
 		return pf_skip("no RDMA device (making a soft-RoCE one needs root)");
-	if (run("command -v rdma", NULL, 0))
+	if (pf_shell("command -v rdma", NULL, 0))
 		return pf_skip("no RDMA device and no rdma tool (iproute2) to make a soft-RoCE one");
 	res = load_rxe();
 	if (res != PF_PASS)
@@ -91,7 +75,7 @@ enum pf_result pf_rdma_make_rxe(void)
 		return pf_skip("cannot journal the removal of " PF_RXE_NAME);
 	snprintf(cmd, sizeof(cmd), "rdma link add %s type rxe netdev %s 2>&1",
 		 PF_RXE_NAME, dev);
-	if (run(cmd, out, sizeof(out)))
+	if (pf_shell(cmd, out, sizeof(out)))
 		return pf_skip("%s failed: %s", cmd, out);
 	pf_diag("made soft-RoCE device %s on %s (deleted after the case)",
 		PF_RXE_NAME, dev);

@@ -25,6 +25,7 @@
 #include "ro_pin_fork.h"
 #include "turns.h"
 #include "view_oracle.h"
+#include "knob.h"
 
 enum { SEED_BEFORE = 111, SEED_REMOTE = 112 };
 
@@ -131,15 +132,7 @@ static int control_write(const struct remote *rm)
 
 static long ptrace_scope(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
-	long v = 0;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
+	return knob_read_long("/proc/sys/kernel/yama/ptrace_scope");
 }
 
 static enum pf_result run_writer(const struct remote *rm)

@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include "refusal.h"
+#include "knob.h"
 
 int pf_uring_init(struct pf_uring *u)
 {
@@ -44,22 +45,14 @@ void pf_uring_exit(struct pf_uring *u)
 /* kernel.io_uring_disabled (v6.6): 1 or 2 refuse rings to (some) users. */
 static long uring_disabled(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
-	long v = 0;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
+	return knob_read_long("/proc/sys/kernel/io_uring_disabled");
 }
 
 static enum pf_result init_verdict(int err)
 {
 	char why[128];
 
-	if (err == EPERM && uring_disabled())
+	if (err == EPERM && uring_disabled() > 0)
 		return pf_skip("io_uring: %s (kernel.io_uring_disabled is %ld)",
 			       strerror(err), uring_disabled());
 	if (pf_missing_prerequisite(err, why, sizeof(why)))
