@@ -406,4 +406,5 @@ const struct pf_held_backend pf_held_fuse = {
 	.summary = "a FUSE file served by a libfuse3 thread of the case (fs/fuse direct I/O)",
 	.open = fuse_open_held,
 	.needs = PF_NEED_ROOT | PF_NEED_FUSE,
+	.pin_fixes = { "738adade96b2" },	/* fuse_get_user_pages() */
 };

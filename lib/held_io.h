@@ -38,6 +38,8 @@ struct pf_held_backend {
 	/* 0 with *h ready, or -1 with why (a SKIP reason). */
 	int (*open)(struct pf_held **h, size_t len, char *why, size_t size);
 	unsigned needs;		/* enum pf_need: gates asked once per program */
+	/* linux-git ids of the fix that made this path pin the user pages */
+	const char *pin_fixes[2];
 };
 
 extern const struct pf_held_backend *const pf_held_backends[];

@@ -499,4 +499,5 @@ const struct pf_held_backend pf_held_nbd = {
 	.summary = "the nbd block device with its server in a thread of the case",
 	.open = nbd_open,
 	.needs = PF_NEED_ROOT | PF_NEED_NBD,
+	.pin_fixes = { "a7e689dd1c06" },	/* bio_iov_iter_get_pages() */
 };

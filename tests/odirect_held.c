@@ -7,8 +7,8 @@
  * writes the second half, the server answers. Where the kernel took a plain
  * reference (FOLL_GET) instead of a pin, fork did not copy the page early
  * and the parent's write fault copied its page away from the one the read
- * fills: the data never arrives. Block devices pin since v6.5 (a7e689dd1c06,
- * 1ccf164ec866), FUSE since v6.9 (738adade96b2). READ_FIXED reads into a
+ * fills: the data never arrives. Block devices pin since v6.5 (a7e689dd1c06;
+ * fs/direct-io.c too, 1ccf164ec866), FUSE since v6.9 (738adade96b2). READ_FIXED reads into a
  * long-term pinned buffer that fork copies early (70e806e4e645): it passes
  * on every kernel since v5.9.
  *
@@ -83,8 +83,9 @@ static void fill_template(struct pf_template *t, struct held_template *ht,
 		.summary = "an O_DIRECT read into half a page, held in flight by the case's own server across a fork; the parent writes the other half: both halves arrive",
 		.run = odirect_held,
 		.arg = ht,
-		.fixes = { "a7e689dd1c06", "1ccf164ec866", "738adade96b2",
-			   "70e806e4e645" },
+		.fixes = { ht->backend->pin_fixes[0], ht->backend->pin_fixes[1] ?
+			   ht->backend->pin_fixes[1] : "70e806e4e645",
+			   ht->backend->pin_fixes[1] ? "70e806e4e645" : NULL },
 		.needs = ht->path->needs | ht->backend->needs,
 		.use_backing = 1,
 		.backing_needs = PF_BK_PAGE_ALIGNED,
