@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "held_case.h"
+#include "held_events.h"
 #include "held_io_backend.h"
 
 /*
@@ -104,7 +105,56 @@ static enum pf_result not_direct(struct pf_ctx *ctx)
 	return on_own_page(&sc, PF_ERROR, "held-read scene on a buffered read");
 }
 
+/* A memory-event row that does not keep the page: maps fresh memory over it. */
+static int replace_page_row(struct pf_region *r, char *page)
+{
+	void *p = mmap(page, pf_page_size(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+
+	(void)r;
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+static int refuse_row(struct pf_region *r, char *page)
+{
+	(void)r, (void)page;
+	return -EPERM;
+}
+
+static const struct pf_held_mem_event bad_rows[] = {
+	{ "replace-page", "MAP_FIXED over the target page", replace_page_row, 0 },
+	{ "refused", "an event whose call fails", refuse_row, 0 },
+};
+
+/* The memory-event scene of odirect_held, with a bad row. */
+static enum pf_result mem_row(struct pf_ctx *ctx)
+{
+	const struct pf_held_mem_event *ev = ctx->arg;
+	enum pf_result want = ev == &bad_rows[0] ? PF_FAIL : PF_ERROR;
+	struct pf_region r = { 0 };
+	enum pf_result res = pf_region_map_anon(&r, 4 * pf_page_size(),
+						MAP_PRIVATE);
+
+	if (res != PF_PASS)
+		return res;
+	res = pf_held_mem_scene(&r, &pf_held_fuse, &pf_held_path_pread, ev);
+	pf_unmap_region(&r);
+	return res == PF_SKIP ? PF_SKIP : pf_expect(res, want, ev->summary);
+}
+
 static const struct pf_template templates[] = {
+	{
+		.name = "held-event-replaces-page",
+		.summary = "a memory event that maps over the page under a held read must FAIL",
+		.run = mem_row,
+		.arg = &bad_rows[0],
+	},
+	{
+		.name = "held-event-refused",
+		.summary = "a memory event whose call fails must be an ERROR, not a pass",
+		.run = mem_row,
+		.arg = &bad_rows[1],
+	},
 	{
 		.name = "held-lost-read-pread",
 		.summary = "a held pread whose page is remapped under it must FAIL",

@@ -14,7 +14,8 @@
  *
  * Cases: odirect-held-<read path>-<backend>-<event>-<backing>; the read
  * paths and backends come from lib/held_case.c and lib/held_io.c, the fork
- * events from lib/event.h.
+ * events from lib/event.h, the memory events (mprotect, MADV_*, munmap
+ * around the page, which stays mapped) from lib/held_events.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,13 @@
 
 #include "event.h"
 #include "held_case.h"
+#include "held_events.h"
 #include "oracle.h"
 
 struct held_template {
 	const struct pf_held_path *path;
 	const struct pf_held_backend *backend;
+	const struct pf_held_mem_event *mem;	/* NULL: the fork events */
 };
 
 struct fork_event {
@@ -95,10 +98,33 @@ static void fill_template(struct pf_template *t, struct held_template *ht,
 	};
 }
 
-/* One template per read path and held backend. */
+static enum pf_result odirect_held_mem(struct pf_ctx *ctx)
+{
+	const struct held_template *ht = ctx->arg;
+
+	return pf_held_mem_scene(ctx->region, ht->backend, ht->path, ht->mem);
+}
+
+static void fill_mem_template(struct pf_template *t, struct held_template *ht,
+			      char *name, size_t size)
+{
+	fill_template(t, ht, name, size);
+	snprintf(name, size, "odirect-held-%s-%s-%s", ht->path->name,
+		 ht->backend->name, ht->mem->name);
+	t->summary = "an O_DIRECT read into half a page, held in flight by the case's own server across a memory event of the region that keeps the page mapped; the parent writes the other half: both halves arrive";
+	t->run = odirect_held_mem;
+	t->backing_needs = PF_BK_PAGE_ALIGNED | PF_BK_MMAP;
+	t->backing_excludes = ht->mem->flags & PF_HEV_NO_HUGETLB ? PF_BK_HUGETLB : 0;
+	t->use_event = 0;
+	t->event_needs = 0;
+}
+
+/* One template per read path and held backend, for the forks and for
+ * each memory event. */
 int main(int argc, char **argv)
 {
-	size_t max = pf_held_paths_count * pf_held_backends_count, n = 0;
+	size_t max = pf_held_paths_count * pf_held_backends_count *
+		     (1 + pf_held_mem_events_count), n = 0;
 	struct pf_template *t = calloc(max + 1, sizeof(*t));
 	struct held_template *ht = calloc(max + 1, sizeof(*ht));
 	char (*names)[64] = calloc(max + 1, sizeof(*names));
@@ -112,9 +138,21 @@ int main(int argc, char **argv)
 			continue;
 		for (size_t p = 0; p < pf_held_paths_count; p++, n++) {
 			ht[n] = (struct held_template){ pf_held_paths[p],
-							pf_held_backends[b] };
+							pf_held_backends[b], NULL };
 			fill_template(&t[n], &ht[n], names[n], sizeof(names[n]));
 		}
+	}
+	for (size_t b = 0; b < pf_held_backends_count; b++) {
+		if (!pf_held_backends[b])
+			continue;
+		for (size_t p = 0; p < pf_held_paths_count; p++)
+			for (size_t e = 0; e < pf_held_mem_events_count; e++, n++) {
+				ht[n] = (struct held_template){
+					pf_held_paths[p], pf_held_backends[b],
+					&pf_held_mem_events[e] };
+				fill_mem_template(&t[n], &ht[n], names[n],
+						  sizeof(names[n]));
+			}
 	}
 	return pf_main(argc, argv, t, n);
 }

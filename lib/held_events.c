@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "held_events.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pagemap.h"
+
+/* The VMA holding addr (/proc/self/maps): 0, or -ENOENT. */
+static int vma_of(const void *addr, char **start, char **end, char perms[5])
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long s, e, a = (unsigned long)addr;
+	char line[512];
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (err && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 &&
+		    s <= a && a < e) {
+			*start = (char *)s;
+			*end = (char *)e;
+			err = 0;
+		}
+	fclose(f);
+	return err;
+}
+
+/* 0 when addr's VMA has protection perms ("rw", "r-"), else -EPROTO. */
+static int vma_perms_are(const void *addr, const char *perms)
+{
+	char p[5], *s, *e;
+	int err = vma_of(addr, &s, &e, p);
+
+	if (err)
+		return err;
+	if (strncmp(p, perms, 2)) {
+		pf_diag("the VMA at %p is %s, not %s", addr, p, perms);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int call(int ret)
+{
+	return ret ? -errno : 0;
+}
+
+static int mprotect_ro_rw(struct pf_region *r, char *page)
+{
+	int err = call(mprotect(r->base, r->len, PROT_READ));
+
+	if (!err)
+		err = vma_perms_are(page, "r-");
+	if (!err)
+		err = call(mprotect(r->base, r->len, PROT_READ | PROT_WRITE));
+	return err ? err : vma_perms_are(page, "rw");
+}
+
+/* [base, page) read-only: the target's VMA must now begin at page. */
+static int mprotect_half(struct pf_region *r, char *page)
+{
+	char p[5], *s, *e;
+	int err = call(mprotect(r->base, page - r->base, PROT_READ));
+
+	if (!err)
+		err = vma_perms_are(r->base, "r-");
+	if (!err)
+		err = vma_of(page, &s, &e, p);
+	if (!err && (s != page || strncmp(p, "rw", 2))) {
+		pf_diag("the target's VMA is %p-%p %s, not split at %p", s, e, p, page);
+		err = -EPROTO;
+	}
+	return err;
+}
+
+static int madv_cold(struct pf_region *r, char *page)
+{
+	(void)page;
+	return call(madvise(r->base, r->len, MADV_COLD));
+}
+
+static int madv_pageout(struct pf_region *r, char *page)
+{
+	(void)page;
+	return call(madvise(r->base, r->len, MADV_PAGEOUT));
+}
+
+/* Zaps [addr, addr+len) and checks that its first page is gone. */
+static int zap(char *addr, size_t len)
+{
+	if (!len)
+		return 0;
+	if (madvise(addr, len, MADV_DONTNEED))
+		return -errno;
+	if (pf_range_present(addr, pf_page_size())) {
+		pf_diag("%p is still present after MADV_DONTNEED", (void *)addr);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int dontneed_neighbour(struct pf_region *r, char *page)
+{
+	char *after = page + pf_page_size();
+	int err = zap(r->base, page - r->base);
+
+	return err ? err : zap(after, r->base + r->len - after);
+}
+
+/*
+ * Unmaps the region's pages after the target and shrinks the region to
+ * what is left, so the backing's teardown unmaps only that (the hole may
+ * hold someone else's mapping by then).
+ */
+static int munmap_neighbour(struct pf_region *r, char *page)
+{
+	char *after = page + pf_page_size(), *end = r->base + r->len;
+	char p[5], *s, *e;
+	int err;
+
+	if (!r->map || r->map + r->map_len != end)
+		return -EINVAL;
+	err = call(munmap(after, end - after));
+	if (err)
+		return err;
+	r->len = after - r->base;
+	r->map_len = after - r->map;
+	err = vma_of(page, &s, &e, p);
+	if (!err && e != after) {
+		pf_diag("the target's VMA ends at %p, not %p", e, after);
+		err = -EPROTO;
+	}
+	return err;
+}
+
+/* hugetlb: no partial mprotect/munmap/DONTNEED of a huge page (DONTNEED
+ * rounds the range up to whole huge pages, which would zap the target), and
+ * MADV_COLD/PAGEOUT refuse hugetlb VMAs with EINVAL. */
+const struct pf_held_mem_event pf_held_mem_events[] = {
+	{ "mprotect-ro-rw", "mprotect(PROT_READ) of the whole region, then back to read-write",
+	  mprotect_ro_rw, 0 },
+	{ "mprotect-half", "mprotect(PROT_READ) of the half without the target page (splits the VMA and a THP's PMD)",
+	  mprotect_half, PF_HEV_BEFORE | PF_HEV_NO_HUGETLB },
+	{ "madv-cold", "MADV_COLD of the whole region",
+	  madv_cold, PF_HEV_MAY_REFUSE | PF_HEV_NO_HUGETLB },
+	{ "madv-pageout", "MADV_PAGEOUT of the whole region",
+	  madv_pageout, PF_HEV_MAY_REFUSE | PF_HEV_NO_HUGETLB },
+	{ "dontneed-neighbour", "MADV_DONTNEED of every page of the region but the target",
+	  dontneed_neighbour, PF_HEV_NEIGHBOUR | PF_HEV_NO_HUGETLB },
+	{ "munmap-neighbour", "munmap of the region's pages after the target (splits the VMA)",
+	  munmap_neighbour, PF_HEV_AFTER | PF_HEV_NO_HUGETLB },
+};
+const size_t pf_held_mem_events_count =
+	sizeof(pf_held_mem_events) / sizeof(pf_held_mem_events[0]);
+
+/* The row on a scratch page: -EINVAL when this kernel does not know it. */
+static int refused(const struct pf_held_mem_event *ev)
+{
+	struct pf_region r;
+	int err;
+
+	if (pf_region_map_anon(&r, 2 * pf_page_size(), MAP_PRIVATE) != PF_PASS)
+		return -ENOMEM;
+	err = ev->fn(&r, r.base + pf_page_size());
+	pf_unmap_region(&r);
+	return err;
+}
+
+static enum pf_result room_for(struct pf_region *r,
+			       const struct pf_held_mem_event *ev)
+{
+	char *page = pf_held_page_of(r);
+	int before = page > r->base;
+	int after = page + pf_page_size() < r->base + r->len;
+
+	if ((ev->flags & PF_HEV_BEFORE && !before) ||
+	    (ev->flags & PF_HEV_AFTER && !after) ||
+	    (ev->flags & PF_HEV_NEIGHBOUR && !before && !after))
+		return pf_skip("no neighbour page");
+	return PF_PASS;
+}
+
+struct mem_arg {
+	const struct pf_held_mem_event *ev;
+	struct pf_region *r;
+};
+
+static int act(struct pf_held_run *run, void *arg)
+{
+	struct mem_arg *m = arg;
+
+	return m->ev->fn(m->r, run->page);
+}
+
+enum pf_result pf_held_mem_scene(struct pf_region *r,
+				 const struct pf_held_backend *b,
+				 const struct pf_held_path *p,
+				 const struct pf_held_mem_event *ev)
+{
+	struct mem_arg m = { ev, r };
+	struct pf_held_scene sc = {
+		.backend = b,
+		.path = p,
+		.event = act,
+		.event_arg = &m,
+		.event_name = ev->name,
+	};
+	enum pf_result res = room_for(r, ev);
+
+	if (res != PF_PASS)
+		return res;
+	if (ev->flags & PF_HEV_MAY_REFUSE && refused(ev) == -EINVAL)
+		return pf_skip("%s: the kernel refuses it (EINVAL): %s",
+			       ev->name, ev->summary);
+	return pf_held_scene_run(r, &sc);
+}
