@@ -3,6 +3,7 @@
  * Cases with known outcomes, for the harness's own tests (check/run-checks.sh
  * compares what the runner prints with what it must print).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -106,13 +107,15 @@ static enum pf_result demo_knob_hang(struct pf_ctx *ctx)
 
 static enum pf_result demo_kernel_warning(struct pf_ctx *ctx)
 {
-	static const char msg[] = "<4>WARNING: pinfork self-test of the kernel-log oracle, not a real warning\n";
+	char msg[256];
 	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	int len = snprintf(msg, sizeof(msg),
+			   "<4>WARNING: pinfork self-test of the kernel-log oracle [pinfork-case=%s], not a real warning\n",
+			   ctx->c->name);
 
-	(void)ctx;
 	if (fd < 0)
 		return pf_skip("cannot write /dev/kmsg");
-	if (write(fd, msg, sizeof(msg) - 1) < 0) {
+	if (write(fd, msg, (size_t)len) < 0) {
 		close(fd);
 		return pf_skip("cannot write /dev/kmsg");
 	}
@@ -125,7 +128,7 @@ static enum pf_result demo_kernel_warning(struct pf_ctx *ctx)
  * pages) registered after the case ends: the accounting oracle must see
  * the pins not given back. It lets go after a few seconds.
  */
-static void hold_pins_then_exit(void)
+static void hold_pins_then_exit(int ready_fd)
 {
 	static char buf[64 << 10];
 	struct pf_uring u;
@@ -133,23 +136,34 @@ static void hold_pins_then_exit(void)
 	setsid();
 	if (pf_uring_init(&u) || pf_uring_register(&u, buf, sizeof(buf)))
 		_exit(1);
+	if (write(ready_fd, "r", 1) != 1)
+		_exit(1);
+	close(ready_fd);
 	sleep(6);
 	_exit(0);
 }
 
 static enum pf_result demo_leak_pins(struct pf_ctx *ctx)
 {
+	int ready[2];
+	char c;
 	pid_t pid;
 
 	(void)ctx;
+	if (pipe(ready))
+		return pf_error("pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid == 0) {
 		if (fork() == 0)
-			hold_pins_then_exit();
+			hold_pins_then_exit(ready[1]);
 		_exit(0);
 	}
+	close(ready[1]);
 	waitpid(pid, NULL, 0);
-	sleep(1);	/* let the registration happen */
+	/* the grandchild says when its buffer is registered */
+	if (read(ready[0], &c, 1) != 1)
+		return pf_error("the process meant to hold pins did not register its buffer");
+	close(ready[0]);
 	return PF_PASS;	/* the runner must turn this into a failure */
 }
 

@@ -29,8 +29,9 @@ double kmsg_grace_seconds(void);
 /*
  * Collects what the kernel logged since the mark that shows it misbehaved.
  * Lines userspace wrote to /dev/kmsg are not the kernel's: only the
- * harness's own self-tests count, those that mention "pinfork" and, when
- * they carry a "[pinfork-case=NAME]" tag, name this case. Returns the
+ * harness's own self-tests count, those tagged "[pinfork-case=NAME]" with
+ * this case's name (another run's self-test on the same machine never
+ * counts). Returns the
  * number of such lines (new taint counts as one); the first few go into
  * report.
  */
