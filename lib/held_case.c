@@ -204,7 +204,7 @@ static enum pf_result while_held(struct pf_held_run *run,
 static enum pf_result held_sequence(struct pf_held_run *run,
 				    const struct pf_held_scene *sc)
 {
-	double timeout = sc->hold_timeout > 0 ? sc->hold_timeout : 2.0;
+	double timeout = sc->hold_timeout > 0 ? sc->hold_timeout : 10.0;
 	enum pf_result res = PF_PASS;
 	pthread_t t;
 

@@ -62,7 +62,7 @@ struct pf_held_scene {
 	const char *event_name;	/* for diagnostics */
 	/* Self-tests: arm this far from the read's offset, so no hold comes. */
 	size_t arm_skew;
-	double hold_timeout;	/* seconds to wait for the hold; 0: 2 s */
+	double hold_timeout;	/* seconds to wait for the hold; 0: 10 s (a loaded TCG guest) */
 };
 
 /* The page the scene uses inside r: page-aligned, in the middle. */
