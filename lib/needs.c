@@ -11,6 +11,7 @@
 #include "odirect.h"
 #include "pagemap.h"
 #include "runner.h"
+#include "shell.h"
 #include "thp.h"
 #include "uring.h"
 
@@ -215,8 +216,15 @@ static int need_driver(const char *name, const char *sys, char *why,
 	return -1;
 }
 
+/*
+ * Loads a fuse module once per program, before any case: a case's own
+ * modprobe would be timed as part of it (about a second in a loaded TCG
+ * guest). The FUSE backend still loads it itself when run alone.
+ */
 static int need_fuse(char *why, size_t size)
 {
+	if (access("/sys/fs/fuse", F_OK) && !geteuid() && module_available("fuse"))
+		pf_shell("modprobe -q fuse 2>&1", NULL, 0);
 	return need_driver("fuse", "/dev/fuse", why, size);
 }
 
