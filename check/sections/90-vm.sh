@@ -28,7 +28,7 @@ vm_held_outcomes() { # records.tsv -> "class backend status seconds name reason"
 }
 
 vm_check_held() { # records.tsv kernel
-	local out=$WORK/vm-held.txt backend n lost fixed fixed_ok info info_lost bad
+	local out=$WORK/vm-held.txt backend n lost untested fixed fixed_ok info info_lost bad
 	vm_held_outcomes "$1" >"$out"
 	for backend in fuse nbd; do
 		n=$(awk -v b=$backend '$1 == "must-fail" && $2 == b' "$out" | wc -l)
@@ -40,7 +40,13 @@ vm_check_held() { # records.tsv kernel
 				'$1 == "odirect_held" && index($2, b) { print $5; exit }' "$1"))"
 			continue
 		fi
-		[ "$lost" = "$n" ] && pass "odirect_held/$backend: the held O_DIRECT read lost its data in $lost of $n pread/io_uring cases on $2, as it must" ||
+		# ERROR "the read never was held": the case tested nothing (seen on the
+		# first nbd case after the module loads, 3 runs in 10 under load); it
+		# is reported as ERROR in the results, and must stay rare
+		untested=$(awk -v b=$backend '$1 == "must-fail" && $2 == b && $3 == "error" && / never was held /' "$out" | wc -l)
+		[ "$untested" = 0 ] || echo "     info: $untested $backend case(s) could not hold the read in flight (ERROR, nothing tested)"
+		[ $((lost + untested)) = "$n" ] && [ $((untested * 8)) -lt "$n" ] &&
+			pass "odirect_held/$backend: the held O_DIRECT read lost its data in $lost of $n pread/io_uring cases on $2, as it must" ||
 			fail "odirect_held/$backend: only $lost of $n pread/io_uring cases lost the held read on $2 (it lacks a7e689dd1c06/738adade96b2)"
 		[ "$fixed_ok" = "$fixed" ] && [ "$fixed" -gt 0 ] && pass "odirect_held/$backend: READ_FIXED passes in $fixed_ok of $fixed cases" ||
 			fail "odirect_held/$backend: READ_FIXED passes in only $fixed_ok of $fixed cases"
