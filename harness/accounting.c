@@ -204,14 +204,21 @@ static int have_idle_since;
 
 void acct_mark(struct acct_mark *m)
 {
+	struct acct_sample after;
+
 	if (!have_idle_since) {
 		acct_sample(&idle_since);
 		pause_ms(20);
 	}
 	acct_sample(&m->at);
-	m->pins_busy_before = m->at.pins_acquired != idle_since.pins_acquired;
-	m->huge_busy_before = pool_moved(&m->at, &idle_since);
 	acct_others(&m->others);
+	/* the scan of /proc takes a while: pins taken meanwhile (another
+	 * process registering its buffers) are in neither picture */
+	acct_sample(&after);
+	m->pins_busy_before = m->at.pins_acquired != idle_since.pins_acquired ||
+			      after.pins_acquired != m->at.pins_acquired;
+	m->huge_busy_before = pool_moved(&m->at, &idle_since) ||
+			      pool_moved(&after, &m->at);
 }
 
 /* What moved while the runner watched the counters after the case. */

@@ -32,16 +32,23 @@ fi
 if [ "$(id -u)" = 0 ]; then
 	ho_run -t acct-leak-left-behind >"$WORK/leak.tap" 2>&1
 	expect_line "$WORK/leak.tap" '^not ok 1 acct-leak-left-behind # pins or hugetlb' "pins held by a process the case left behind fail it"
-	# pins nobody visibly holds are the case's only on a quiet machine
+	# pins nobody visibly holds are the case's only on a quiet machine: on a
+	# busy one the growth is drift (or is cancelled by another process's
+	# release); it must fail in at least one of 5 tries unless every try saw
+	# other pinning
+	hidden_failed=0 hidden_busy=0
 	for _ in 1 2 3 4 5; do
 		ho_run -t acct-leak-hidden >"$WORK/hidden.tap" 2>&1
-		grep -q '^not ok 1 acct-leak-hidden # pins or hugetlb' "$WORK/hidden.tap" && break
+		if grep -q '^not ok 1 acct-leak-hidden # pins or hugetlb' "$WORK/hidden.tap"; then
+			hidden_failed=1; break
+		fi
+		grep -q 'not charged to it: ' "$WORK/hidden.tap" && hidden_busy=$((hidden_busy + 1))
 		sleep 1
 	done
-	if grep -q '^not ok 1 acct-leak-hidden # pins or hugetlb' "$WORK/hidden.tap"; then
+	if [ "$hidden_failed" = 1 ]; then
 		pass "a leak on a quiet machine fails the case"
-	elif grep -q 'not charged to it: pins were taken' "$WORK/hidden.tap"; then
-		echo "skip: a leak on a quiet machine: others pinned pages in each of 5 tries ($(grep -o 'not charged.*' "$WORK/hidden.tap"))"
+	elif [ "$hidden_busy" -gt 0 ]; then
+		echo "skip: a leak on a quiet machine: others pinned pages in $hidden_busy of 5 tries ($(grep -o 'not charged.*' "$WORK/hidden.tap" | head -1))"
 	else
 		fail "a leak nobody visibly holds went unnoticed: $(grep -E '^(#|not ok|ok)' "$WORK/hidden.tap" | head -3)"
 	fi
