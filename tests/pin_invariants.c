@@ -468,7 +468,7 @@ static const struct pf_template templates[] = {
 		.run = compact_pinned,
 		.needs = PIN_NEEDS | PF_NEED_ROOT,
 		.use_backing = 1,
-		.timeout = 60,
+		.timeout = 120,
 	},
 	{
 		.name = "pageout-pinned",
