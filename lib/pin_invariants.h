@@ -118,8 +118,6 @@ long pf_numa_move(const struct pf_cover *c, int node, int *status);
 size_t pf_numa_unseen(const int *status, size_t pages);
 /* The node of every page of c (or -errno per page) into status. 0 or -errno. */
 int pf_numa_where(const struct pf_cover *c, int *status);
-/* Pages whose status is node. */
-size_t pf_numa_count(const int *status, size_t pages, int node);
 /* "N x node X, M x -EFAULT, ..." for diagnostics. */
 void pf_numa_status_diag(const char *what, const int *status, size_t pages);
 /* mbind(MPOL_BIND node, MPOL_MF_MOVE | MPOL_MF_STRICT); 0 or -errno. */

@@ -67,15 +67,6 @@ int pf_numa_where(const struct pf_cover *c, int *status)
 	return (int)move_or_query(c, -1, status);
 }
 
-size_t pf_numa_count(const int *status, size_t pages, int node)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < pages; i++)
-		n += status[i] == node;
-	return n;
-}
-
 static const char *errno_name(int err)
 {
 	const char *name = strerrorname_np(err);
