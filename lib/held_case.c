@@ -193,6 +193,9 @@ static enum pf_result while_held(struct pf_held_run *run,
 		return pf_error("the server saw %zu bytes at %zu, not the %zu-byte direct read at %zu: the read was not direct",
 				len, off, run->half, run->off);
 	err = sc->event(run, sc->event_arg);
+	if (err == -ENODATA)
+		return pf_skip("%s could not be shown to act (see above)",
+			       sc->event_name ? sc->event_name : "the event");
 	if (err)
 		return pf_error("%s while the read was held: %s",
 				sc->event_name ? sc->event_name : "the event",
@@ -201,19 +204,34 @@ static enum pf_result while_held(struct pf_held_run *run,
 	return PF_PASS;
 }
 
+/* What the reader got instead, so the reason names the path that missed. */
+static enum pf_result never_held(struct pf_held_run *run,
+				 const struct pf_held_scene *sc, double timeout)
+{
+	long answered, held;
+
+	pf_held_stats(run->h, &answered, &held);
+	pf_diag("the %s read returned %ld (%s); the %s server answered %ld requests",
+		run->path->name, run->result,
+		run->result < 0 ? strerror((int)-run->result) : "bytes",
+		sc->backend->name, answered);
+	return pf_error("the read never was held at the %s server (waited %.1f s): not in flight, nothing tested",
+			sc->backend->name, timeout);
+}
+
 static enum pf_result held_sequence(struct pf_held_run *run,
 				    const struct pf_held_scene *sc)
 {
 	double timeout = sc->hold_timeout > 0 ? sc->hold_timeout : 10.0;
 	enum pf_result res = PF_PASS;
+	int timed_out = 0;
 	pthread_t t;
 
 	pf_held_arm(run->h, run->off + sc->arm_skew);
 	if (pthread_create(&t, NULL, reader, run))
 		return pf_error("pthread_create failed");
 	if (pf_held_wait(run->h, timeout))
-		res = pf_error("the read never was held at the %s server (waited %.1f s): not in flight, nothing tested",
-			       sc->backend->name, timeout);
+		timed_out = 1;
 	else
 		res = while_held(run, sc);
 	if (run->h)
@@ -221,6 +239,8 @@ static enum pf_result held_sequence(struct pf_held_run *run,
 	if (join_reader(run, t))
 		return pf_error("the %s read did not come back in %d s after its release",
 				run->path->name, JOIN_SECONDS);
+	if (timed_out)
+		return never_held(run, sc, timeout);
 	if (res != PF_PASS)
 		return res;
 	report(run, sc);

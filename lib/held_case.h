@@ -39,8 +39,9 @@ extern const struct pf_held_path *const pf_held_paths[];
 extern const size_t pf_held_paths_count;
 
 /*
- * What happens while the read is held: 0, or -errno when it could not
- * happen (ERROR). The run's page is the page under the read.
+ * What happens while the read is held: 0, -ENODATA when it ran but could
+ * not be shown to act (SKIP, its reason in a diagnostic), or -errno when it
+ * could not happen (ERROR). The run's page is the page under the read.
  */
 typedef int (*pf_held_event_fn)(struct pf_held_run *run, void *arg);
 

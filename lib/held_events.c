@@ -77,16 +77,75 @@ static int mprotect_half(struct pf_region *r, char *page)
 	return err;
 }
 
+/* Set while refused() tries a row on a scratch page: its proofs stay quiet. */
+static int probing;
+
+#define proof_diag(...) do { if (!probing) pf_diag(__VA_ARGS__); } while (0)
+
+/*
+ * MADV_COLD clears the young bits and PG_referenced of what it covers
+ * (madvise_cold_or_pageout_pte_range()), and smaps' Referenced sums
+ * exactly those: the call is shown to act when it drops to 0.
+ */
 static int madv_cold(struct pf_region *r, char *page)
 {
+	long before = pf_smaps_range_kb(r->base, r->len, "Referenced"), after;
+	int err;
+
 	(void)page;
-	return call(madvise(r->base, r->len, MADV_COLD));
+	if (before <= 0) {
+		proof_diag("smaps shows no referenced page in the region before MADV_COLD: nothing to age");
+		return -ENODATA;
+	}
+	err = call(madvise(r->base, r->len, MADV_COLD));
+	if (err)
+		return err;
+	after = pf_smaps_range_kb(r->base, r->len, "Referenced");
+	if (after) {
+		proof_diag("smaps Referenced: %ld kB before MADV_COLD, %ld kB after: it did not age the region",
+			before, after);
+		return -ENODATA;
+	}
+	return 0;
 }
 
+/* Pages of the region, the target's aside, that are present now. */
+static long present_beside(struct pf_region *r, char *page)
+{
+	long n = 0;
+
+	for (char *p = r->base; p < r->base + r->len; p += pf_page_size())
+		if (p != page && pf_pagemap(p) & PM_PRESENT)
+			n++;
+	return n;
+}
+
+/*
+ * Shown to act when pages beside the target left the page tables
+ * (swapped out): with no swap, or every page in the pinned target's folio,
+ * MADV_PAGEOUT returns 0 and reclaims nothing.
+ */
 static int madv_pageout(struct pf_region *r, char *page)
 {
-	(void)page;
-	return call(madvise(r->base, r->len, MADV_PAGEOUT));
+	long before = present_beside(r, page), after;
+	int err;
+
+	if (!before) {
+		proof_diag("no page beside the target for MADV_PAGEOUT to reclaim");
+		return -ENODATA;
+	}
+	err = call(madvise(r->base, r->len, MADV_PAGEOUT));
+	if (err)
+		return err;
+	after = present_beside(r, page);
+	if (after >= before) {
+		proof_diag("MADV_PAGEOUT reclaimed none of the %ld pages beside the target (no swap, or they share the pinned folio)",
+			before);
+		return -ENODATA;
+	}
+	proof_diag("MADV_PAGEOUT reclaimed %ld of the %ld pages beside the target",
+		before - after, before);
+	return 0;
 }
 
 /* Zaps [addr, addr+len) and checks that its first page is gone. */
@@ -165,7 +224,10 @@ static int refused(const struct pf_held_mem_event *ev)
 
 	if (pf_region_map_anon(&r, 2 * pf_page_size(), MAP_PRIVATE) != PF_PASS)
 		return -ENOMEM;
+	memset(r.base, 1, r.len);	/* referenced and present, for the proofs */
+	probing = 1;
 	err = ev->fn(&r, r.base + pf_page_size());
+	probing = 0;
 	pf_unmap_region(&r);
 	return err;
 }

@@ -167,6 +167,23 @@ static int device_connected(int i)
 	return !access(path, F_OK);
 }
 
+/* The device's capacity in 512-byte sectors, from sysfs; -1 if unreadable. */
+static long long device_sectors(int i)
+{
+	char path[64];
+	long long sectors = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/block/nbd%d/size", i);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &sectors) != 1)
+		sectors = -1;
+	fclose(f);
+	return sectors;
+}
+
 /*
  * Sets up device i with our socket; 0, or -errno (-EBUSY when another task
  * is setting it up: nbd_add_socket() allows one setup task per device).
@@ -334,20 +351,39 @@ static void *do_it_thread(void *arg)
 	return NULL;
 }
 
-/* NBD_DO_IT started the device (its pid shows in sysfs) or failed. */
-static int wait_connected(struct held_nbd *n, char *why, size_t size)
+/*
+ * NBD_DO_IT started the device and gave it its size, or failed. The pid
+ * file alone is not enough: nbd_start_device() creates it before it queues
+ * the receive work and sets the capacity (nbd_set_size() comes last, in
+ * 6.1 as in 6.18), and an O_DIRECT read at or past a capacity still 0
+ * returns 0 at once without reaching the server.
+ */
+static int wait_connected(struct held_nbd *n, size_t len, char *why, size_t size)
 {
+	long long want = (long long)((len + NBD_BLOCK - 1) / NBD_BLOCK) *
+			 (NBD_BLOCK / 512), have = -1;
+	int unsized = 0;
+
 	for (int i = 0; i < 500; i++) {
 		if (__atomic_load_n(&n->do_it_done, __ATOMIC_ACQUIRE)) {
 			snprintf(why, size, "NBD_DO_IT on /dev/nbd%d: %s", n->index,
 				 strerror((int)-n->do_it_rc));
 			return -1;
 		}
-		if (device_connected(n->index))
-			return 0;
+		if (device_connected(n->index)) {
+			have = device_sectors(n->index);
+			if (have == want) {
+				if (unsized)
+					pf_diag("held nbd: /dev/nbd%d had its pid file %d ms before its size",
+						n->index, unsized * 10);
+				return 0;
+			}
+			unsized++;
+		}
 		sleep_ms(10);
 	}
-	snprintf(why, size, "/dev/nbd%d did not connect within 5 s", n->index);
+	snprintf(why, size, "/dev/nbd%d did not connect with %lld sectors within 5 s (%s, %lld sectors)",
+		 n->index, want, device_connected(n->index) ? "connected" : "not connected", have);
 	return -1;
 }
 
@@ -484,7 +520,7 @@ static int nbd_open(struct pf_held **hp, size_t len, char *why, size_t size)
 		goto fail;
 	}
 	if (pick_device(n, len, why, size) || start_threads(n, why, size) ||
-	    wait_connected(n, why, size) || open_case_fd(n, why, size))
+	    wait_connected(n, len, why, size) || open_case_fd(n, why, size))
 		goto fail;
 	preload_cache(n, len);
 	*hp = h;

@@ -40,12 +40,12 @@ vm_check_held() { # records.tsv kernel
 				'$1 == "odirect_held" && index($2, b) { print $5; exit }' "$1"))"
 			continue
 		fi
-		# ERROR "the read never was held": the case tested nothing (seen on the
-		# first nbd case after the module loads, 3 runs in 10 under load); it
-		# is reported as ERROR in the results, and must stay rare
+		# ERROR "the read never was held": the case tested nothing. It came
+		# from reading an nbd device before nbd_start_device() had set its
+		# size; lib/held_nbd.c now waits for the size, so none is allowed
 		untested=$(awk -v b=$backend '$1 == "must-fail" && $2 == b && $3 == "error" && / never was held /' "$out" | wc -l)
-		[ "$untested" = 0 ] || echo "     info: $untested $backend case(s) could not hold the read in flight (ERROR, nothing tested)"
-		[ $((lost + untested)) = "$n" ] && [ $((untested * 8)) -lt "$n" ] &&
+		[ "$untested" = 0 ] || echo "     $untested $backend case(s) could not hold the read in flight (ERROR, nothing tested)"
+		[ "$lost" = "$n" ] &&
 			pass "odirect_held/$backend: the held O_DIRECT read lost its data in $lost of $n pread/io_uring cases on $2, as it must" ||
 			fail "odirect_held/$backend: only $lost of $n pread/io_uring cases lost the held read on $2 (it lacks a7e689dd1c06/738adade96b2)"
 		[ "$fixed_ok" = "$fixed" ] && [ "$fixed" -gt 0 ] && pass "odirect_held/$backend: READ_FIXED passes in $fixed_ok of $fixed cases" ||
