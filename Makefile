@@ -5,7 +5,11 @@
 CC       ?= gcc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ilib
+# lib/ is a folder per part of the model (backing, pin, event, oracle,
+# kernel, scenario); headers are included by bare name from any of them.
+LIB_DIRS := $(sort $(dir $(wildcard lib/*/*.c lib/*/*.h)))
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness \
+	$(patsubst %/,-I%,$(LIB_DIRS))
 override LDLIBS += -luring -lpthread
 INSTALL_PATH ?= $(CURDIR)/install
 
@@ -16,7 +20,7 @@ msg  = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 HELPER_SO := $(BUILD)/lib/libpinfork_helper.so
-LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c,$(wildcard harness/*.c) $(wildcard lib/*.c))
+LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c,$(wildcard harness/*.c) $(filter-out lib/helper/%,$(wildcard lib/*/*.c)))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -46,7 +50,7 @@ $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a $(HELPER_SO)
 	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Every program links libpinfork_helper.so, a small library that forks
-# inside (the hidden forks of lib/event_fork.c), found through $ORIGIN:
+# inside (the hidden forks of lib/event/event_fork.c), found through $ORIGIN:
 # build/lib from build/tests and build/check, next to the program once
 # installed (harness/install.sh copies build/lib/*.so there).
 $(BUILD)/tests/% $(BUILD)/check/%: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
@@ -56,9 +60,9 @@ $(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
 # pin_invariants alone links libnuma (move_pages, mbind).
 $(BUILD)/tests/pin_invariants: override LDLIBS += -lnuma
-# Held I/O (lib/held_*.c): the FUSE backend's server is libfuse3.
+# Held I/O (lib/pin/held_*.c): the FUSE backend's server is libfuse3.
 FUSE3_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
-$(BUILD)/lib/held_fuse.o: override CFLAGS += $(FUSE3_CFLAGS)
+$(BUILD)/lib/pin/held_fuse.o: override CFLAGS += $(FUSE3_CFLAGS)
 $(BUILD)/tests/odirect_held $(BUILD)/check/selftest_held $(BUILD)/check/selftest_held_%: override LDLIBS += -lfuse3
 
 $(HELPER_SO): lib/helper/pinfork_helper.c lib/helper/pinfork_helper.h

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-tests of the file integrity oracles (lib/rofile.c,
- * lib/zeropage.c) and of the Dirty COW / Dirty Pipe scenarios built on them
- * (lib/dirty_cow.c, lib/dirty_pipe.c). The symptom of those bugs is built
+ * Negative self-tests of the file integrity oracles (lib/oracle/rofile.c,
+ * lib/backing/zeropage.c) and of the Dirty COW / Dirty Pipe scenarios built on them
+ * (lib/scenario/dirty_cow.c, lib/scenario/dirty_pipe.c). The symptom of those bugs is built
  * in userspace: the read-only file is modified through a second, writable
  * handle (a MAP_SHARED mapping, a pipe spliced into it), the "zero page" is
  * a shared memfd that a write does reach. Each case passes when the oracle

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-tests of the held-read scene (lib/held_case.c) on the FUSE
+ * Negative self-tests of the held-read scene (lib/scenario/held_case.c) on the FUSE
  * backend: the symptom of a lost read is built in userspace and must FAIL;
  * a hold that never comes must be an ERROR, never a pass.
  */

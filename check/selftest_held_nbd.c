@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Self-test of the nbd held-I/O backend (lib/held_nbd.c) on its own: reads
+ * Self-test of the nbd held-I/O backend (lib/pin/held_nbd.c) on its own: reads
  * are answered with the file's contents, an armed read is held in flight
  * until released (and the reader really waits), an unarmed range is never
  * held, and closing with a read held neither hangs nor strands the reader.

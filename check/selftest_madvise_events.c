@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Negative self-tests of the madvise/mlock event oracles
- * (lib/dontneed_partial.c, lib/mlock_fork.c, lib/fork_advice.c): each
+ * (lib/scenario/dontneed_partial.c, lib/scenario/mlock_fork.c, lib/scenario/fork_advice.c): each
  * symptom is built in userspace and must be reported; controls pass.
  */
 #include <errno.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Negative self-tests of the O_DIRECT proof in pf_scratch_open()
- * (lib/odirect.c): a scratch file whose "direct" fd really goes through
+ * (lib/pin/odirect.c): a scratch file whose "direct" fd really goes through
  * the page cache must be refused, whatever filesystem it is on.
  * - The fd the code takes for O_DIRECT is opened without O_DIRECT.
  * - tmpfs, with the filesystem-type filter off: its O_DIRECT (v6.6+) is a

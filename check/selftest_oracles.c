@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-tests: every oracle of lib/oracle.c and lib/pattern.c is
+ * Negative self-tests: every oracle of lib/oracle/oracle.c and lib/oracle/pattern.c is
  * shown the failure symptom, built in userspace, and must report it. A case
  * here passes when the oracle FAILED the symptom (and pf_fail was called).
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Negative self-tests of the pin-invariant scenarios (lib/pin_invariants*.c,
- * lib/madv_free_dio.c): each builds in userspace what a kernel that broke
+ * lib/scenario/madv_free_dio.c): each builds in userspace what a kernel that broke
  * the invariant would leave behind and sees it reported.
  * - A page "migrated" or "merged" under a pin: the CPU's address gets a
  *   copy of the same bytes (merged by ksmd into a KSM page for the merge)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-test of the RDMA coherence oracle (lib/rdma_oracle.c):
+ * Negative self-test of the RDMA coherence oracle (lib/oracle/rdma_oracle.c):
  * register a MR, then map fresh memory over it with MAP_FIXED, so the MR
  * keeps the old pages while the CPU writes the new ones, which is what a
  * wrong COW decision at fork looks like from userspace. Every direction of

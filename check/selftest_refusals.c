@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-tests of refusal verdicts (lib/refusal.h) where a case's
+ * Negative self-tests of refusal verdicts (lib/oracle/refusal.h) where a case's
  * setup asks the kernel for something: the io_uring setups of
- * lib/madv_free_dio.c and lib/pin_invariants.c (tests/uring_fixed.c makes
+ * lib/scenario/madv_free_dio.c and lib/scenario/pin_invariants.c (tests/uring_fixed.c makes
  * the same pf_uring_pin() call), and MADV_DONTFORK / MADV_WIPEONFORK in
- * lib/fork_advice.c. A kernel that refuses on the case's memory what it
+ * lib/scenario/fork_advice.c. A kernel that refuses on the case's memory what it
  * accepts on plain anonymous memory must turn a case red, not into a skip:
  * this program builds that kernel in userspace by defining
  * io_uring_register_buffers(), io_uring_queue_init() and madvise() itself
  * (its definitions take precedence over liburing's and libc's), refusing
  * or ignoring only what a case arms. Documented refusals come from the
  * real kernel: MADV_WIPEONFORK on shared and hugetlb memory. Last, the
- * registration-vs-fork race of tests/rdma_mr.c (lib/rdma_race.c): a
+ * registration-vs-fork race of tests/rdma_mr.c (lib/scenario/rdma_race.c): a
  * forking thread whose every fork fails (RLIMIT_NPROC as an unprivileged
  * user) makes the race an ERROR.
  */

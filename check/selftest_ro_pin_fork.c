@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Negative self-test of the pin-after-fork and remote-write scenarios
- * (lib/late_register.c, lib/remote_write.c): run them as tests/ro_pin_fork.c
+ * (lib/scenario/late_register.c, lib/scenario/remote_write.c): run them as tests/ro_pin_fork.c
  * does, but on MAP_SHARED memory. There a write by one process, by the
  * device through its pin, or by a third process shows in the other
  * process, which is what a pin on a page that was never unshared would do
@@ -100,7 +100,7 @@ static enum pf_result remote_private(struct pf_ctx *ctx)
 	return remote_write(MAP_PRIVATE, &mem_child, PF_PASS, "control on private memory");
 }
 
-/* The verdict table of lib/refusal.c. */
+/* The verdict table of lib/oracle/refusal.c. */
 static enum pf_result refusal_table(struct pf_ctx *ctx)
 {
 	(void)ctx;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-test of the soft-dirty oracle (lib/soft_dirty.c): a page
+ * Negative self-test of the soft-dirty oracle (lib/scenario/soft_dirty.c): a page
  * cleared by clear_refs 4 and not written since has the bit clear, which is
  * what a kernel without 76aefad628aa shows for a page written after
  * mprotect; the oracle must report it. A case here passes when it does.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Negative self-test of the mprotect-after-fork scenario
- * (lib/mprotect_fork.c) and of the view oracle (lib/view_oracle.c). The
+ * (lib/scenario/mprotect_fork.c) and of the view oracle (lib/oracle/view_oracle.c). The
  * scenario runs as in tests/thp_mprotect.c, but on a MAP_SHARED region:
  * what one process writes shows in the other, which is what a wrong
  * write-upgrade by mprotect would do to private memory, and the oracle

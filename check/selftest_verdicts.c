@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-tests of the turn-taking verdicts (lib/turns.c): a turn
+ * Negative self-tests of the turn-taking verdicts (lib/scenario/turns.c): a turn
  * that SKIPs or ERRORs ends the sequence with its verdict, so the peer
  * never judges data the stopped turn did not write (a false FAIL); a FAIL
  * before the stop stays FAIL; a child that leaves without a verdict is an

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-test of the vmsplice leak scenario (lib/vmsplice_leak.c)
+ * Negative self-test of the vmsplice leak scenario (lib/scenario/vmsplice_leak.c)
  * and its oracle: run the very sequence tests/vmsplice_leak.c runs, on a
  * MAP_SHARED region. There the parent's write lands in the page the pipe
  * references, which is what a kernel without 09854ba94c6a did to private

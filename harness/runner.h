@@ -20,7 +20,7 @@ struct pf_options {
 size_t pf_expand(const struct pf_template *t, size_t count,
 		 struct pf_case **out);
 
-/* 0 when every need in needs holds; else why it does not. In lib/needs.c. */
+/* 0 when every need in needs holds; else why it does not. In lib/kernel/needs.c. */
 int pf_needs_check(unsigned needs, char *why, size_t size);
 
 /* Runs one case in a child process group; fills reason and output. */

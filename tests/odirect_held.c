@@ -13,9 +13,9 @@
  * on every kernel since v5.9.
  *
  * Cases: odirect-held-<read path>-<backend>-<event>-<backing>; the read
- * paths and backends come from lib/held_case.c and lib/held_io.c, the fork
- * events from lib/event.h, the memory events (mprotect, MADV_*, munmap
- * around the page, which stays mapped) from lib/held_events.c.
+ * paths and backends come from lib/scenario/held_case.c and lib/pin/held_io.c, the fork
+ * events from lib/event/event.h, the memory events (mprotect, MADV_*, munmap
+ * around the page, which stays mapped) from lib/event/held_events.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,7 +18,7 @@ vm_held_outcomes() { # records.tsv -> "class backend status seconds name reason"
 		path = substr($2, 14, RSTART - 14)
 		backend = substr($2, RSTART + 1, RLENGTH - 2)
 		rest = substr($2, RSTART + RLENGTH)
-		# memory events (lib/held_events.c) keep the page: no class here
+		# memory events (lib/event/held_events.c) keep the page: no class here
 		if (rest ~ /^(mprotect|madv|dontneed|munmap)-/) next
 		class = "must-fail"
 		if (path == "uring-fixed") class = "must-pass"
@@ -42,7 +42,7 @@ vm_check_held() { # records.tsv kernel
 		fi
 		# ERROR "the read never was held": the case tested nothing. It came
 		# from reading an nbd device before nbd_start_device() had set its
-		# size; lib/held_nbd.c now waits for the size, so none is allowed
+		# size; lib/pin/held_nbd.c now waits for the size, so none is allowed
 		untested=$(awk -v b=$backend '$1 == "must-fail" && $2 == b && $3 == "error" && / never was held /' "$out" | wc -l)
 		[ "$untested" = 0 ] || echo "     $untested $backend case(s) could not hold the read in flight (ERROR, nothing tested)"
 		[ "$lost" = "$n" ] &&

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * madvise/mlock events on memory that is pinned or shared after fork:
- *  - MADV_DONTNEED of part of a hugetlb page (lib/dontneed_partial.c);
- *  - mlock/munlock of half a large folio shared after fork (lib/mlock_fork.c);
- *  - MADV_DONTFORK / MADV_WIPEONFORK on a pinned region (lib/fork_advice.c).
+ *  - MADV_DONTNEED of part of a hugetlb page (lib/scenario/dontneed_partial.c);
+ *  - mlock/munlock of half a large folio shared after fork (lib/scenario/mlock_fork.c);
+ *  - MADV_DONTFORK / MADV_WIPEONFORK on a pinned region (lib/scenario/fork_advice.c).
  * Shared by tests/madvise_events.c and check/selftest_madvise_events.c.
  */
 #ifndef PINFORK_MADVISE_EVENTS_H

@@ -38,12 +38,12 @@ struct pf_rdma_buf {
 	size_t len;
 };
 
-/* lib/rdma_dev.c: an RDMA device with an active port, or PF_SKIP. */
+/* lib/pin/rdma_dev.c: an RDMA device with an active port, or PF_SKIP. */
 enum pf_result pf_rdma_open_device(struct pf_rdma *r);
 /* Makes pinfork_rxe0 on an up IPv4 netdev (journaled undo); PF_SKIP if not. */
 enum pf_result pf_rdma_make_rxe(void);
 
-/* lib/rdma_qp.c: device, PD, CQ and the connected QP pair; PF_SKIP/ERROR. */
+/* lib/pin/rdma_qp.c: device, PD, CQ and the connected QP pair; PF_SKIP/ERROR. */
 enum pf_result pf_rdma_open(struct pf_rdma *r);
 /* Releases everything (before exit: deleting the rxe device waits for it). */
 void pf_rdma_close(struct pf_rdma *r);
@@ -53,7 +53,7 @@ int pf_rdma_reg(struct pf_rdma *r, struct pf_rdma_buf *b, void *addr,
 		size_t len, int access);
 void pf_rdma_dereg(struct pf_rdma_buf *b);
 
-/* lib/rdma_io.c: data movers, posted on qp[0]; 0 or -errno/-EIO (diag says why). */
+/* lib/pin/rdma_io.c: data movers, posted on qp[0]; 0 or -errno/-EIO (diag says why). */
 /* RDMA WRITE of local into remote. */
 int pf_rdma_write(struct pf_rdma *r, const struct pf_rdma_buf *local,
 		  const struct pf_rdma_buf *remote);
@@ -68,7 +68,7 @@ int pf_rdma_send(struct pf_rdma *r, const struct pf_rdma_buf *src,
 const char *pf_rdma_fork_status(void);
 
 /*
- * lib/rdma_oracle.c: coherence of a registered region with the CPU's view,
+ * lib/oracle/rdma_oracle.c: coherence of a registered region with the CPU's view,
  * both ways. The region's MR is the "device side"; bounce is a second MR of
  * at least mr->len bytes the oracle moves data through.
  */

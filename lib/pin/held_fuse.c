@@ -219,7 +219,7 @@ static void *serve(void *arg)
 
 /*
  * Debian builds fuse as a module; the VM guest may not have loaded it. The
- * need gate (lib/needs.c) loads it before the cases; this covers callers
+ * need gate (lib/kernel/needs.c) loads it before the cases; this covers callers
  * that open the backend without the gate.
  */
 static void load_fuse_module(void)

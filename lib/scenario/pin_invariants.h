@@ -40,7 +40,7 @@ enum pf_result pf_pinned_setup(struct pf_pinned *p, char *pin, size_t pin_len,
 			       uint32_t seed);
 void pf_pinned_teardown(struct pf_pinned *p);
 /*
- * Pin coherence both ways (lib/oracle.c): the CPU writes a new pattern,
+ * Pin coherence both ways (lib/oracle/oracle.c): the CPU writes a new pattern,
  * WRITE_FIXED must send it; READ_FIXED of another pattern must reach the
  * CPU's mapping.
  */
@@ -134,7 +134,7 @@ enum pf_result pf_numa_control(const struct pf_cover *c, int from, int to,
 			       int (*move)(const struct pf_cover *, int),
 			       const char *what);
 
-/* Compaction (lib/pin_invariants_compact.c). */
+/* Compaction (lib/event/compaction.c). */
 /* Writes /proc/sys/vm/compact_memory: 0 or -errno. */
 int pf_compact_all(void);
 /*

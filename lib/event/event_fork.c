@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "event.h"
-#include "helper/pinfork_helper.h"
+#include "pinfork_helper.h"
 
 extern char **environ;
 

@@ -5,10 +5,10 @@
  * the owner's page table point at different pages after the next COW
  * (a7f226604170 for R/O pins of anonymous pages, 84209e87c696 for all COW
  * mappings). io_uring registers fixed buffers with FOLL_WRITE, so here the
- * pin comes after fork (lib/late_register.c); writes by a third process
+ * pin comes after fork (lib/scenario/late_register.c); writes by a third process
  * through process_vm_writev (a FOLL_PIN) or /proc/PID/mem (FOLL_FORCE) go
  * into a page shared with the target's child or parent
- * (lib/remote_write.c). Shared by tests/ro_pin_fork.c and
+ * (lib/scenario/remote_write.c). Shared by tests/ro_pin_fork.c and
  * check/selftest_ro_pin_fork.c.
  */
 #ifndef PINFORK_RO_PIN_FORK_H

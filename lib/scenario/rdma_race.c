@@ -39,7 +39,7 @@ void pf_forker_stop(struct pf_forker *fk)
 }
 
 /*
- * The line every race prints (lib/dio_race.c); reads= counts
+ * The line every race prints (lib/scenario/dio_race.c); reads= counts
  * registrations here, each followed by an RDMA READ and WRITE of the MR.
  */
 static void race_line(const struct pf_reg_race *st, const struct pf_forker *fk)

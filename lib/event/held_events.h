@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Memory events while a held read is in flight (lib/held_case.h): mprotect,
+ * Memory events while a held read is in flight (lib/scenario/held_case.h): mprotect,
  * MADV_*, munmap of the region around the page under the read. Each keeps
  * that page mapped, so the read's data must arrive. A row acts on the
  * region and proves it acted (the call returned 0, /proc/self/maps shows

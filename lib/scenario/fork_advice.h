@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* MADV_DONTFORK / MADV_WIPEONFORK refused: what it means (lib/fork_advice.c). */
+/* MADV_DONTFORK / MADV_WIPEONFORK refused: what it means (lib/scenario/fork_advice.c). */
 #ifndef PINFORK_FORK_ADVICE_H
 #define PINFORK_FORK_ADVICE_H
 
