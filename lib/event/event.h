@@ -102,9 +102,23 @@ int pf_fork_exit_now(void);
  * need an alive child whatever event is under test. */
 int pf_fork_alive(struct pf_event_run *run, pf_child_fn fn, void *arg);
 
+/* For rows: the raw wait status of pid, or -1 when it cannot be waited for. */
+int pf_wait_status(pid_t pid);
+/* For rows: a child of the event ended with wait status (-1: never waited for). */
+void pf_event_child_ended(struct pf_event_run *run, int status);
+
+/* The fork rows (lib/event/event_fork.c). */
 extern const struct pf_event pf_event_fork_alive;
+extern const struct pf_event pf_event_fork_exit;
+extern const struct pf_event pf_event_fork_exec;
+extern const struct pf_event pf_event_system;
+extern const struct pf_event pf_event_popen;
+extern const struct pf_event pf_event_posix_spawn;
+extern const struct pf_event pf_event_thread_fork;
 /* libpinfork_helper.so's own system(): fork, exec /bin/sh -c, waitpid. */
 extern const struct pf_event pf_event_lib_fork_exec;
+extern const struct pf_event pf_event_lib_thread_fork;
+extern const struct pf_event pf_event_lib_daemon;
 /* libpinfork_helper.so calls glibc's system(): a CLONE_VM|CLONE_VFORK child. */
 extern const struct pf_event pf_event_lib_vfork_system;
 

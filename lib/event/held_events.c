@@ -216,8 +216,7 @@ const struct pf_held_mem_event pf_held_mem_events[] = {
 const size_t pf_held_mem_events_count =
 	sizeof(pf_held_mem_events) / sizeof(pf_held_mem_events[0]);
 
-/* The row on a scratch page: -EINVAL when this kernel does not know it. */
-static int refused(const struct pf_held_mem_event *ev)
+int pf_held_mem_event_refused(const struct pf_held_mem_event *ev)
 {
 	struct pf_region r;
 	int err;
@@ -230,53 +229,4 @@ static int refused(const struct pf_held_mem_event *ev)
 	probing = 0;
 	pf_unmap_region(&r);
 	return err;
-}
-
-static enum pf_result room_for(struct pf_region *r,
-			       const struct pf_held_mem_event *ev)
-{
-	char *page = pf_held_page_of(r);
-	int before = page > r->base;
-	int after = page + pf_page_size() < r->base + r->len;
-
-	if ((ev->flags & PF_HEV_BEFORE && !before) ||
-	    (ev->flags & PF_HEV_AFTER && !after) ||
-	    (ev->flags & PF_HEV_NEIGHBOUR && !before && !after))
-		return pf_skip("no neighbour page");
-	return PF_PASS;
-}
-
-struct mem_arg {
-	const struct pf_held_mem_event *ev;
-	struct pf_region *r;
-};
-
-static int act(struct pf_held_run *run, void *arg)
-{
-	struct mem_arg *m = arg;
-
-	return m->ev->fn(m->r, run->page);
-}
-
-enum pf_result pf_held_mem_scene(struct pf_region *r,
-				 const struct pf_held_backend *b,
-				 const struct pf_held_path *p,
-				 const struct pf_held_mem_event *ev)
-{
-	struct mem_arg m = { ev, r };
-	struct pf_held_scene sc = {
-		.backend = b,
-		.path = p,
-		.event = act,
-		.event_arg = &m,
-		.event_name = ev->name,
-	};
-	enum pf_result res = room_for(r, ev);
-
-	if (res != PF_PASS)
-		return res;
-	if (ev->flags & PF_HEV_MAY_REFUSE && refused(ev) == -EINVAL)
-		return pf_skip("%s: the kernel refuses it (EINVAL): %s",
-			       ev->name, ev->summary);
-	return pf_held_scene_run(r, &sc);
 }

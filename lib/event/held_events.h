@@ -10,7 +10,6 @@
 #define PINFORK_HELD_EVENTS_H
 
 #include "backing.h"
-#include "held_case.h"
 
 enum pf_held_mem_flag {
 	PF_HEV_BEFORE	= 1u << 0,	/* needs a page before the target */
@@ -32,13 +31,9 @@ extern const struct pf_held_mem_event pf_held_mem_events[];
 extern const size_t pf_held_mem_events_count;
 
 /*
- * The held-read scene of backend b and path p on r's page with event ev in
- * the middle: SKIP when r has no room for the event or the kernel refuses
- * it, ERROR when the event fails, else the scene's verdict.
+ * The row acted on a scratch page of plain memory: -EINVAL when this
+ * kernel does not know the advice, else the row's result there.
  */
-enum pf_result pf_held_mem_scene(struct pf_region *r,
-				 const struct pf_held_backend *b,
-				 const struct pf_held_path *p,
-				 const struct pf_held_mem_event *ev);
+int pf_held_mem_event_refused(const struct pf_held_mem_event *ev);
 
 #endif

@@ -21,94 +21,6 @@ char *pf_held_page_of(struct pf_region *r)
 	return r->base + (r->len / 2 & ~(pf_page_size() - 1));
 }
 
-static long read_pread(struct pf_held_run *run)
-{
-	ssize_t n = pread(pf_held_fd(run->h), run->page, run->half, run->off);
-
-	return n < 0 ? -errno : n;
-}
-
-static enum pf_result ring_up(struct pf_held_run *run)
-{
-	int err = pf_uring_init(&run->u);
-
-	return err ? pf_skip("io_uring_queue_init: %s", strerror(-err)) : PF_PASS;
-}
-
-/* io_uring READ of a plain user buffer: the kernel takes the pages per I/O. */
-static long read_uring(struct pf_held_run *run)
-{
-	struct __kernel_timespec ts = { .tv_sec = JOIN_SECONDS };
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&run->u.ring);
-	struct io_uring_cqe *cqe;
-	long res;
-	int err;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_read(sqe, pf_held_fd(run->h), run->page,
-			   (unsigned)run->half, run->off);
-	err = io_uring_submit(&run->u.ring);
-	if (err < 0)
-		return err;
-	err = io_uring_wait_cqe_timeout(&run->u.ring, &cqe, &ts);
-	if (err)
-		return err;
-	res = cqe->res;
-	io_uring_cqe_seen(&run->u.ring, cqe);
-	return res;
-}
-
-/* The page as fixed buffer 0: a long-term pin taken before the read. */
-static enum pf_result ring_up_fixed(struct pf_held_run *run)
-{
-	enum pf_result res = ring_up(run);
-	int err;
-
-	if (res != PF_PASS)
-		return res;
-	err = pf_uring_register(&run->u, run->page, 2 * run->half);
-	if (err == -ENOMEM || err == -EPERM)
-		return pf_skip("cannot register a fixed buffer: %s (RLIMIT_MEMLOCK?)",
-			       strerror(-err));
-	return err ? pf_error("io_uring_register_buffers: %s", strerror(-err))
-		   : PF_PASS;
-}
-
-static long read_fixed(struct pf_held_run *run)
-{
-	return pf_uring_read_fixed(&run->u, pf_held_fd(run->h), run->page,
-				   run->half, run->off);
-}
-
-const struct pf_held_path pf_held_path_pread = {
-	.name = "pread",
-	.summary = "a synchronous O_DIRECT pread() from a thread",
-	.read = read_pread,
-};
-
-const struct pf_held_path pf_held_path_uring = {
-	.name = "uring",
-	.summary = "an io_uring READ (plain buffer) of the O_DIRECT file",
-	.needs = PF_NEED_URING,
-	.prepare = ring_up,
-	.read = read_uring,
-};
-
-const struct pf_held_path pf_held_path_fixed = {
-	.name = "uring-fixed",
-	.summary = "an io_uring READ_FIXED into a registered (long-term pinned) buffer",
-	.needs = PF_NEED_URING,
-	.prepare = ring_up_fixed,
-	.read = read_fixed,
-};
-
-const struct pf_held_path *const pf_held_paths[] = {
-	&pf_held_path_pread, &pf_held_path_uring, &pf_held_path_fixed,
-};
-const size_t pf_held_paths_count =
-	sizeof(pf_held_paths) / sizeof(pf_held_paths[0]);
-
 static void *reader(void *arg)
 {
 	struct pf_held_run *run = arg;
@@ -285,4 +197,53 @@ enum pf_result pf_held_scene_run(struct pf_region *r,
 	res = scene_on(&run, sc);
 	pf_held_close(run.h);
 	return res;
+}
+
+static enum pf_result room_for(struct pf_region *r,
+			       const struct pf_held_mem_event *ev)
+{
+	char *page = pf_held_page_of(r);
+	int before = page > r->base;
+	int after = page + pf_page_size() < r->base + r->len;
+
+	if ((ev->flags & PF_HEV_BEFORE && !before) ||
+	    (ev->flags & PF_HEV_AFTER && !after) ||
+	    (ev->flags & PF_HEV_NEIGHBOUR && !before && !after))
+		return pf_skip("no neighbour page");
+	return PF_PASS;
+}
+
+struct mem_arg {
+	const struct pf_held_mem_event *ev;
+	struct pf_region *r;
+};
+
+static int act(struct pf_held_run *run, void *arg)
+{
+	struct mem_arg *m = arg;
+
+	return m->ev->fn(m->r, run->page);
+}
+
+enum pf_result pf_held_mem_scene(struct pf_region *r,
+				 const struct pf_held_backend *b,
+				 const struct pf_held_path *p,
+				 const struct pf_held_mem_event *ev)
+{
+	struct mem_arg m = { ev, r };
+	struct pf_held_scene sc = {
+		.backend = b,
+		.path = p,
+		.event = act,
+		.event_arg = &m,
+		.event_name = ev->name,
+	};
+	enum pf_result res = room_for(r, ev);
+
+	if (res != PF_PASS)
+		return res;
+	if (ev->flags & PF_HEV_MAY_REFUSE && pf_held_mem_event_refused(ev) == -EINVAL)
+		return pf_skip("%s: the kernel refuses it (EINVAL): %s",
+			       ev->name, ev->summary);
+	return pf_held_scene_run(r, &sc);
 }

@@ -13,30 +13,9 @@
 #include <stddef.h>
 
 #include "backing.h"
+#include "held_events.h"
 #include "held_io.h"
-#include "uring.h"
-
-/* What each half of the page holds before the read (the pattern from the
- * half's start); a forked child's copy of the second half must keep it. */
-#define PF_HELD_PAGE_SEED 31
-
-struct pf_held_run;
-
-/* How the read is issued: pread, an io_uring read, io_uring READ_FIXED. */
-struct pf_held_path {
-	const char *name;	/* appended to case names */
-	const char *summary;
-	unsigned needs;		/* enum pf_need */
-	/* Called in the case before the read: 0, or a result to return. */
-	enum pf_result (*prepare)(struct pf_held_run *run);
-	/* Called in the reader thread: bytes read, or -errno. */
-	long (*read)(struct pf_held_run *run);
-};
-
-extern const struct pf_held_path pf_held_path_pread, pf_held_path_uring,
-	pf_held_path_fixed;
-extern const struct pf_held_path *const pf_held_paths[];
-extern const size_t pf_held_paths_count;
+#include "held_path.h"
 
 /*
  * What happens while the read is held: 0, -ENODATA when it ran but could
@@ -44,16 +23,6 @@ extern const size_t pf_held_paths_count;
  * could not happen (ERROR). The run's page is the page under the read.
  */
 typedef int (*pf_held_event_fn)(struct pf_held_run *run, void *arg);
-
-struct pf_held_run {
-	struct pf_held *h;
-	const struct pf_held_path *path;
-	char *page;		/* the read fills the first half */
-	size_t half;
-	size_t off;		/* file offset read */
-	struct pf_uring u;
-	long result;		/* the reader thread's result */
-};
 
 struct pf_held_scene {
 	const struct pf_held_backend *backend;
@@ -72,5 +41,15 @@ char *pf_held_page_of(struct pf_region *r);
 /* Runs the scene on r's page: PF_PASS, FAIL on a lost read or write. */
 enum pf_result pf_held_scene_run(struct pf_region *r,
 				 const struct pf_held_scene *sc);
+
+/*
+ * The held-read scene of backend b and path p on r's page with the memory
+ * event ev in the middle: SKIP when r has no room for the event or the
+ * kernel refuses it, ERROR when the event fails, else the scene's verdict.
+ */
+enum pf_result pf_held_mem_scene(struct pf_region *r,
+				 const struct pf_held_backend *b,
+				 const struct pf_held_path *p,
+				 const struct pf_held_mem_event *ev);
 
 #endif

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* How a held read is issued: the rows of pf_held_paths[]. */
+#include "held_path.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#define READ_SECONDS 10		/* a read waits no longer than the scene */
+
+static long read_pread(struct pf_held_run *run)
+{
+	ssize_t n = pread(pf_held_fd(run->h), run->page, run->half, run->off);
+
+	return n < 0 ? -errno : n;
+}
+
+static enum pf_result ring_up(struct pf_held_run *run)
+{
+	int err = pf_uring_init(&run->u);
+
+	return err ? pf_skip("io_uring_queue_init: %s", strerror(-err)) : PF_PASS;
+}
+
+/* io_uring READ of a plain user buffer: the kernel takes the pages per I/O. */
+static long read_uring(struct pf_held_run *run)
+{
+	struct __kernel_timespec ts = { .tv_sec = READ_SECONDS };
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&run->u.ring);
+	struct io_uring_cqe *cqe;
+	long res;
+	int err;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_read(sqe, pf_held_fd(run->h), run->page,
+			   (unsigned)run->half, run->off);
+	err = io_uring_submit(&run->u.ring);
+	if (err < 0)
+		return err;
+	err = io_uring_wait_cqe_timeout(&run->u.ring, &cqe, &ts);
+	if (err)
+		return err;
+	res = cqe->res;
+	io_uring_cqe_seen(&run->u.ring, cqe);
+	return res;
+}
+
+/* The page as fixed buffer 0: a long-term pin taken before the read. */
+static enum pf_result ring_up_fixed(struct pf_held_run *run)
+{
+	enum pf_result res = ring_up(run);
+	int err;
+
+	if (res != PF_PASS)
+		return res;
+	err = pf_uring_register(&run->u, run->page, 2 * run->half);
+	if (err == -ENOMEM || err == -EPERM)
+		return pf_skip("cannot register a fixed buffer: %s (RLIMIT_MEMLOCK?)",
+			       strerror(-err));
+	return err ? pf_error("io_uring_register_buffers: %s", strerror(-err))
+		   : PF_PASS;
+}
+
+static long read_fixed(struct pf_held_run *run)
+{
+	return pf_uring_read_fixed(&run->u, pf_held_fd(run->h), run->page,
+				   run->half, run->off);
+}
+
+const struct pf_held_path pf_held_path_pread = {
+	.name = "pread",
+	.summary = "a synchronous O_DIRECT pread() from a thread",
+	.read = read_pread,
+};
+
+const struct pf_held_path pf_held_path_uring = {
+	.name = "uring",
+	.summary = "an io_uring READ (plain buffer) of the O_DIRECT file",
+	.needs = PF_NEED_URING,
+	.prepare = ring_up,
+	.read = read_uring,
+};
+
+const struct pf_held_path pf_held_path_fixed = {
+	.name = "uring-fixed",
+	.summary = "an io_uring READ_FIXED into a registered (long-term pinned) buffer",
+	.needs = PF_NEED_URING,
+	.prepare = ring_up_fixed,
+	.read = read_fixed,
+};
+
+const struct pf_held_path *const pf_held_paths[] = {
+	&pf_held_path_pread, &pf_held_path_uring, &pf_held_path_fixed,
+};
+const size_t pf_held_paths_count =
+	sizeof(pf_held_paths) / sizeof(pf_held_paths[0]);
