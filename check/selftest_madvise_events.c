@@ -12,8 +12,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dontneed_partial.h"
 #include "event.h"
-#include "madvise_events.h"
+#include "fork_advice.h"
+#include "mlock_fork.h"
 #include "pagemap.h"
 #include "pattern.h"
 

@@ -19,7 +19,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "compaction.h"
+#include "ksm_merge.h"
 #include "madv_free_dio.h"
+#include "migrate.h"
 #include "pagemap.h"
 #include "pattern.h"
 #include "pin_invariants.h"

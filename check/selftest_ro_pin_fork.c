@@ -17,8 +17,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "late_register.h"
+#include "lockstep.h"
 #include "refusal.h"
-#include "ro_pin_fork.h"
+#include "remote_write.h"
 #include "uring.h"
 
 #define LEN (64u << 10)

@@ -7,7 +7,9 @@
  * MADV_DONTFORK / MADV_WIPEONFORK over an io_uring fixed buffer leave the
  * child without the memory or with zeros, and the parent's pin coherent.
  */
-#include "madvise_events.h"
+#include "dontneed_partial.h"
+#include "fork_advice.h"
+#include "mlock_fork.h"
 
 #define HUGE_2M (2ul << 20)
 #define SMALL_4K 4096ul

@@ -19,6 +19,11 @@
 #include <sys/mman.h>
 
 #include "backing.h"
+#include "compaction.h"
+#include "daemons.h"
+#include "ksm_merge.h"
+#include "migrate.h"
+#include "numa_nodes.h"
 #include "pagemap.h"
 #include "pattern.h"
 #include "pin_invariants.h"

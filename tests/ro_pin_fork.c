@@ -6,7 +6,8 @@
  * process's copy by process_vm_writev or /proc/PID/mem (FOLL_FORCE) must
  * reach that copy only.
  */
-#include "ro_pin_fork.h"
+#include "late_register.h"
+#include "remote_write.h"
 
 static enum pf_result late_register(struct pf_ctx *ctx)
 {

@@ -3,6 +3,7 @@
 #include "backing.h"
 
 #include <alloca.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,30 +23,6 @@ const struct pf_backing *const pf_backings[] = {
 	&pf_backing_hugetlb,
 };
 const size_t pf_backings_count = sizeof(pf_backings) / sizeof(pf_backings[0]);
-
-size_t pf_page_size(void)
-{
-	static size_t ps;
-
-	if (!ps)
-		ps = (size_t)sysconf(_SC_PAGESIZE);
-	return ps;
-}
-
-size_t pf_thp_size(void)
-{
-	static size_t size;
-	FILE *f;
-
-	if (size)
-		return size;
-	f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
-	if (!f || fscanf(f, "%zu", &size) != 1)
-		size = 2u << 20;
-	if (f)
-		fclose(f);
-	return size;
-}
 
 char *pf_map_aligned_prot(size_t len, size_t align, int prot)
 {
@@ -151,4 +128,34 @@ enum pf_result pf_backing_run(const struct pf_backing *b, size_t min_len,
 		b->teardown(&r);
 	ctx->region = NULL;
 	return res;
+}
+
+enum pf_result pf_thp_populate(struct pf_region *r, size_t len, size_t align)
+{
+	if (!pf_map_aligned(len, align, r))
+		return pf_error("mmap %zu bytes: %s", len, strerror(errno));
+	if (madvise(r->map, len, MADV_HUGEPAGE))
+		return pf_skip("MADV_HUGEPAGE: %s", strerror(errno));
+	r->base = r->map;
+	r->len = len;
+	memset(r->base, 0x5a, len);
+	return PF_PASS;
+}
+
+char *pf_twin_map(const void *src, size_t len)
+{
+	char *t = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (t == MAP_FAILED)
+		return NULL;
+	madvise(t, len, MADV_NOHUGEPAGE);
+	memcpy(t, src, len);
+	return t;
+}
+
+void pf_twin_unmap(char *twin, size_t len)
+{
+	if (twin)
+		munmap(twin, len);
 }

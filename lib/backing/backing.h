@@ -9,7 +9,9 @@
 
 #include <stddef.h>
 
+#include "pagemap.h"
 #include "pf_case.h"
+#include "thp.h"
 
 enum pf_backing_flag {
 	PF_BK_ANON	= 1u << 0,	/* private anonymous memory */
@@ -45,22 +47,25 @@ struct pf_backing {
 extern const struct pf_backing *const pf_backings[];
 extern const size_t pf_backings_count;
 
-size_t pf_page_size(void);
-size_t pf_thp_size(void);
-
 /* Maps len bytes aligned to align (anonymous, private); NULL on failure. */
 char *pf_map_aligned(size_t len, size_t align, struct pf_region *r);
 /* The same with protection prot, a mapping of its own that no region owns. */
 char *pf_map_aligned_prot(size_t len, size_t align, int prot);
 void pf_unmap_region(struct pf_region *r);
 
+/* An anonymous read-write mapping (flags: MAP_PRIVATE or MAP_SHARED); NULL on failure. */
+char *pf_mmap_anon(size_t len, int flags);
 /*
  * Maps len bytes of anonymous memory (flags: MAP_PRIVATE or MAP_SHARED) as
  * the whole of r, in small pages; PF_PASS, or PF_ERROR if mmap fails.
  */
-/* An anonymous read-write mapping (flags: MAP_PRIVATE or MAP_SHARED); NULL on failure. */
-char *pf_mmap_anon(size_t len, int flags);
 enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags);
+/* Maps and populates len bytes aligned to align with MADV_HUGEPAGE. */
+enum pf_result pf_thp_populate(struct pf_region *r, size_t len, size_t align);
+
+/* An unpinned private anonymous copy of len bytes in small pages: a control. */
+char *pf_twin_map(const void *src, size_t len);
+void pf_twin_unmap(char *twin, size_t len);
 
 /*
  * How [addr, addr+len) is mapped now, for diagnostics (policy, not

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Compaction with an unpinned control (pin_invariants.h). Compaction moves
+ * Compaction with an unpinned control (compaction.h). Compaction moves
  * what lies below the point where its migrate scanner (from the zone's
  * start) meets its free scanner (from the end), and only when it finds
  * free pages above; on a compacted, nearly full zone it may move nothing.
@@ -9,7 +9,8 @@
  * and a fresh control is tried a few times. Pages moved are only ever
  * counted from pagemap PFNs seen before and after.
  */
-#include "pin_invariants.h"
+
+#include "compaction.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KSM scenarios: merged unpinned twins, pinned pages exposed to ksmd. */
-#include "pin_invariants.h"
+/* KSM merging (ksm_merge.h): merged unpinned twins, pinned pages exposed to ksmd. */
+#include "ksm_merge.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include "backing.h"
+#include "daemons.h"
+#include "pagemap.h"
 
 #define KSM_WAIT_SECONDS 40
 

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Moving pages between NUMA nodes and asking where they are (pin_invariants.h),
- * by the raw move_pages and mbind syscalls: no libnuma needed here, so the
- * self-tests link without it.
+ * Moving pages between NUMA nodes and asking where they are (migrate.h),
+ * by the raw move_pages and mbind syscalls and the kernel's uapi header: no
+ * libnuma needed here.
  */
-#include "pin_invariants.h"
+#include "migrate.h"
 
 #include <errno.h>
-#include <numaif.h>
+#include <linux/mempolicy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "backing.h"
+#include "pagemap.h"
 
 static long sys_move_pages(unsigned long count, void **pages, const int *nodes,
 			   int *status, int flags)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ksmd and khugepaged driven through journaled knobs (pin_invariants.h). */
-#include "pin_invariants.h"
+/* ksmd and khugepaged driven through journaled knobs (daemons.h). */
+
+#include "daemons.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "pagemap.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "backing.h"
+
+size_t pf_page_size(void)
+{
+	static size_t ps;
+
+	if (!ps)
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
 
 struct proc_file {
 	const char *path;
@@ -161,4 +172,66 @@ int pf_is_pmd_thp(const void *addr, size_t thp_size)
 		return pf_is_large_folio(addr, thp_size) &&
 		       pf_smaps_anon_huge_kb(addr) >= (long)(thp_size >> 10);
 	return pf_smaps_anon_huge_kb(addr) >= (long)(thp_size >> 10);
+}
+
+struct pf_cover pf_page_cover(const void *base, size_t len)
+{
+	uintptr_t mask = pf_page_size() - 1;
+	uintptr_t start = (uintptr_t)base & ~mask;
+	uintptr_t end = ((uintptr_t)base + len + mask) & ~mask;
+
+	return (struct pf_cover){ (char *)start, end - start };
+}
+
+int pf_pfns_take(struct pf_pfns *snap, const struct pf_cover *c)
+{
+	size_t ps = pf_page_size();
+
+	snap->pages = c->len / ps;
+	snap->pfn = calloc(snap->pages, sizeof(*snap->pfn));
+	if (!snap->pfn)
+		return -ENOMEM;
+	for (size_t i = 0; i < snap->pages; i++)
+		snap->pfn[i] = pf_pfn(c->start + i * ps);
+	return 0;
+}
+
+size_t pf_pfns_moved(const struct pf_pfns *snap, const struct pf_cover *c)
+{
+	size_t ps = pf_page_size(), moved = 0;
+
+	for (size_t i = 0; i < snap->pages && i * ps < c->len; i++)
+		moved += pf_pfn(c->start + i * ps) != snap->pfn[i];
+	return moved;
+}
+
+void pf_pfns_free(struct pf_pfns *snap)
+{
+	free(snap->pfn);
+	snap->pfn = NULL;
+}
+
+size_t pf_pages_shared(const void *a, const void *b, size_t len)
+{
+	size_t ps = pf_page_size(), shared = 0;
+
+	for (size_t off = 0; off < len; off += ps) {
+		uint64_t pfn = pf_pfn((const char *)a + off);
+
+		shared += pfn && pfn == pf_pfn((const char *)b + off);
+	}
+	return shared;
+}
+
+size_t pf_pages_ksm(const struct pf_cover *c)
+{
+	size_t ps = pf_page_size(), ksm = 0;
+
+	for (size_t off = 0; off < c->len; off += ps) {
+		uint64_t pfn = pf_pfn(c->start + off);
+		uint64_t flags = pfn ? pf_kpageflags(pfn) : 0;
+
+		ksm += flags != ~0ull && (flags >> KPF_KSM & 1);
+	}
+	return ksm;
 }

@@ -15,7 +15,11 @@
 
 #define KPF_COMPOUND_HEAD	15
 #define KPF_COMPOUND_TAIL	16
+#define KPF_KSM			21
 #define KPF_THP			22
+
+/* The base page size. */
+size_t pf_page_size(void);
 
 /* The pagemap entry of addr, or 0 when it cannot be read. */
 uint64_t pf_pagemap(const void *addr);
@@ -39,5 +43,28 @@ long pf_smaps_range_kb(const void *addr, size_t len, const char *field);
 long pf_smaps_anon_huge_kb(const void *addr);
 /* 1 when the PMD-sized range at addr is mapped by one PMD THP. */
 int pf_is_pmd_thp(const void *addr, size_t thp_size);
+
+/* The page-aligned span that covers [base, base+len). */
+struct pf_cover {
+	char *start;
+	size_t len;
+};
+
+struct pf_cover pf_page_cover(const void *base, size_t len);
+
+/* PFNs of every page of a cover, to tell which pages moved. */
+struct pf_pfns {
+	size_t pages;
+	uint64_t *pfn;
+};
+
+int pf_pfns_take(struct pf_pfns *snap, const struct pf_cover *c);
+/* Pages whose PFN now differs from the snapshot (absent pages count). */
+size_t pf_pfns_moved(const struct pf_pfns *snap, const struct pf_cover *c);
+void pf_pfns_free(struct pf_pfns *snap);
+/* Pages of [a, a+len) that share their PFN with the same page of b. */
+size_t pf_pages_shared(const void *a, const void *b, size_t len);
+/* Pages of the cover that are KSM pages (kpageflags). */
+size_t pf_pages_ksm(const struct pf_cover *c);
 
 #endif

@@ -1,14 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "thp.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
-#include "backing.h"
 #include "knob.h"
+
+size_t pf_thp_size(void)
+{
+	static size_t size;
+	FILE *f;
+
+	if (size)
+		return size;
+	f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	if (!f || fscanf(f, "%zu", &size) != 1)
+		size = 2u << 20;
+	if (f)
+		fclose(f);
+	return size;
+}
 
 static int knob_allows(const char *value, int inherit_ok)
 {
@@ -47,16 +59,4 @@ enum pf_result pf_thp_allow(size_t size)
 	if (access(path, F_OK))
 		return pf_skip("no %zu KiB mTHP support (%s missing)", size >> 10, path);
 	return allow_knob(path, 1);
-}
-
-enum pf_result pf_thp_populate(struct pf_region *r, size_t len, size_t align)
-{
-	if (!pf_map_aligned(len, align, r))
-		return pf_error("mmap %zu bytes: %s", len, strerror(errno));
-	if (madvise(r->map, len, MADV_HUGEPAGE))
-		return pf_skip("MADV_HUGEPAGE: %s", strerror(errno));
-	r->base = r->map;
-	r->len = len;
-	memset(r->base, 0x5a, len);
-	return PF_PASS;
 }

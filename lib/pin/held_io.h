@@ -45,6 +45,10 @@ struct pf_held_backend {
 extern const struct pf_held_backend *const pf_held_backends[];
 extern const size_t pf_held_backends_count;
 
+/* Backend rows, one file each (lib/pin/held_fuse.c, held_nbd.c). */
+extern const struct pf_held_backend pf_held_fuse;
+extern const struct pf_held_backend pf_held_nbd;
+
 /*
  * The file descriptor to read from, opened O_DIRECT (the fd stays the
  * case's: do not close it). Reads of len bytes at off must be aligned to

@@ -39,8 +39,4 @@ void pf_held_free(struct pf_held *h);
  */
 void pf_held_gate(struct pf_held *h, size_t off, size_t len);
 
-/* Backend rows, one file each. */
-extern const struct pf_held_backend pf_held_fuse;
-extern const struct pf_held_backend pf_held_nbd;
-
 #endif

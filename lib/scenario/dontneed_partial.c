@@ -5,12 +5,13 @@
  * then the end is rounded down: a range inside one huge page zaps nothing
  * and returns 0. A pass also needs proof that the zap works on the mapping.
  */
+#include "dontneed_partial.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "madvise_events.h"
 #include "pattern.h"
 
 enum { SEED_DATA = 71 };

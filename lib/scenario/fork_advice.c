@@ -18,9 +18,9 @@
 
 #include "event.h"
 #include "fork_advice.h"
-#include "madvise_events.h"
 #include "odirect.h"
 #include "oracle.h"
+#include "pagemap.h"
 #include "pattern.h"
 #include "refusal.h"
 #include "uring.h"

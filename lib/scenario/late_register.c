@@ -7,12 +7,14 @@
  *   3. R: sees its own data; WRITE_FIXED sends it; READ_FIXED lands in its view
  *   4. O: sees its own data, not R's nor the device's
  */
+#include "late_register.h"
+
 #include <string.h>
 
+#include "lockstep.h"
 #include "odirect.h"
 #include "oracle.h"
 #include "pattern.h"
-#include "ro_pin_fork.h"
 #include "turns.h"
 #include "view_oracle.h"
 

@@ -10,6 +10,9 @@
 
 #include <sys/types.h>
 
+/* Which process of the pair. */
+enum pf_side { PF_SIDE_PARENT, PF_SIDE_CHILD };
+
 struct pf_lockstep {
 	pid_t child;	/* in the parent; 0 in the child */
 	int fd;		/* this process's end of the socketpair */

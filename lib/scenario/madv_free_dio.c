@@ -10,7 +10,6 @@
 #include "odirect.h"
 #include "pagemap.h"
 #include "pattern.h"
-#include "pin_invariants.h"
 #include "refusal.h"
 #include "uring.h"
 

@@ -9,6 +9,8 @@
  * Whether the kernel splits the folio or mlocks a partly mapped one is
  * policy (reported); the data and the final accounting are not.
  */
+#include "mlock_fork.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -17,7 +19,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "madvise_events.h"
+#include "lockstep.h"
 #include "pagemap.h"
 #include "pattern.h"
 #include "turns.h"

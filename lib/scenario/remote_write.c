@@ -9,6 +9,8 @@
  *   3. child: checks its own copy
  * The target must see the write; the other process must keep its data.
  */
+#include "remote_write.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,12 +22,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "knob.h"
+#include "lockstep.h"
 #include "pattern.h"
 #include "refusal.h"
-#include "ro_pin_fork.h"
 #include "turns.h"
 #include "view_oracle.h"
-#include "knob.h"
 
 enum { SEED_BEFORE = 111, SEED_REMOTE = 112 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Moving pages between NUMA nodes with libnuma (pin_invariants.h). */
-#include "pin_invariants.h"
+/* Which NUMA nodes have memory, through libnuma (numa_nodes.h). */
+
+#include "numa_nodes.h"
 
 #include <errno.h>
 #include <numa.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 
 static int node_of(const void *addr)
 {
