@@ -14,6 +14,7 @@
 
 #include "backing.h"
 #include "knob.h"
+#include "model.h"
 #include "uring.h"
 #include "pf_case.h"
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "knob.h"
+#include "model.h"
 #include "pf_case.h"
 #include "uring.h"
 
@@ -258,5 +259,6 @@ int main(int argc, char **argv)
 		return churn(atof(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "hold-on-signal"))
 		return hold_on_signal(atof(argv[2]));
-	return pf_main(argc, argv, templates, sizeof(templates) / sizeof(templates[0]));
+	return pf_main(argc, argv, templates, sizeof(templates) / sizeof(templates[0]),
+		       pf_model());
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "model.h"
 
 enum fault { NO_FAULT, FORK_FAILS, CHILD_KILLED };
 

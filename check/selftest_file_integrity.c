@@ -19,6 +19,7 @@
 #include "backing.h"
 #include "dirty_cow.h"
 #include "dirty_pipe.h"
+#include "model.h"
 #include "pagemap.h"
 #include "rofile.h"
 #include "zeropage.h"

@@ -12,6 +12,7 @@
 #include "held_case.h"
 #include "held_events.h"
 #include "held_io_backend.h"
+#include "model.h"
 
 /*
  * While the read is held, fresh memory is mapped over the page: the kernel

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "held_io.h"
+#include "model.h"
 #include "pattern.h"
 #include "pf_case.h"
 

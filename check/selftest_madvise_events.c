@@ -16,6 +16,7 @@
 #include "event.h"
 #include "fork_advice.h"
 #include "mlock_fork.h"
+#include "model.h"
 #include "pagemap.h"
 #include "pattern.h"
 

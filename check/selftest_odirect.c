@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/vfs.h>
 
+#include "model.h"
 #include "odirect.h"
 #include "pf_case.h"
 

@@ -9,6 +9,7 @@
 
 #include "backing.h"
 #include "event.h"
+#include "model.h"
 #include "oracle.h"
 #include "pattern.h"
 

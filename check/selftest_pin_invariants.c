@@ -23,6 +23,7 @@
 #include "ksm_merge.h"
 #include "madv_free_dio.h"
 #include "migrate.h"
+#include "model.h"
 #include "pagemap.h"
 #include "pattern.h"
 #include "pin_invariants.h"

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "dio_race.h"
+#include "model.h"
 
 static int remap_page(char *page, size_t half, long n)
 {

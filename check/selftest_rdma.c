@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "model.h"
 #include "pattern.h"
 #include "backing.h"
 #include "rdma.h"

@@ -26,6 +26,7 @@
 
 #include "fork_advice.h"
 #include "madv_free_dio.h"
+#include "model.h"
 #include "pagemap.h"
 #include "pin_invariants.h"
 #include "rdma_race.h"

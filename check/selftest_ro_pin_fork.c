@@ -19,6 +19,7 @@
 
 #include "late_register.h"
 #include "lockstep.h"
+#include "model.h"
 #include "refusal.h"
 #include "remote_write.h"
 #include "uring.h"

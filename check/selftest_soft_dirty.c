@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "model.h"
 #include "soft_dirty.h"
 
 #define LEN (64u << 10)

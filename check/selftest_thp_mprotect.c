@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "model.h"
 #include "mprotect_fork.h"
 #include "pattern.h"
 

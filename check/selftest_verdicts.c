@@ -8,6 +8,7 @@
  */
 #include <sys/mman.h>
 
+#include "model.h"
 #include "turns.h"
 
 /* Turn 1 writes the flag turn 2 checks, unless told to stop first. */

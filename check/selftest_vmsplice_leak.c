@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "model.h"
 #include "pattern.h"
 #include "vmsplice_leak.h"
 

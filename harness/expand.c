@@ -3,19 +3,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backing.h"
-#include "event.h"
 #include "runner.h"
 
-static int backing_fits(const struct pf_template *t, const struct pf_backing *b)
+/* What a template asks of one dimension. */
+struct pick {
+	int use;
+	unsigned needs;		/* row flags it requires */
+	unsigned excludes;	/* row flags it cannot work with */
+};
+
+static struct pick pick_of(const struct pf_template *t, enum pf_dim d)
 {
-	return (b->flags & t->backing_needs) == t->backing_needs &&
-	       !(b->flags & t->backing_excludes);
+	switch (d) {
+	case PF_DIM_PIN:
+		return (struct pick){ t->use_pin, t->pin_needs, t->pin_excludes };
+	case PF_DIM_EVENT:
+		return (struct pick){ t->use_event, t->event_needs, 0 };
+	case PF_DIM_BACKING:
+		return (struct pick){ t->use_backing, t->backing_needs,
+				      t->backing_excludes };
+	default:
+		return (struct pick){ 0, 0, 0 };
+	}
 }
 
-static int event_fits(const struct pf_template *t, const struct pf_event *e)
+static int fits(const struct pick *p, const struct pf_row *row)
 {
-	return (e->flags & t->event_needs) == t->event_needs;
+	return (row->flags & p->needs) == p->needs && !(row->flags & p->excludes);
 }
 
 /* Appends to a fixed buffer; a part that does not fit is cut, never overflows. */
@@ -27,72 +41,88 @@ static void append(char *buf, size_t size, const char *fmt, const char *part)
 		snprintf(buf + used, size - used, fmt, part);
 }
 
-static void name_case(struct pf_case *c)
+static void name_case(struct pf_case *c, const struct pf_tables *tables)
 {
-	const struct pf_template *t = c->t;
-
 	c->name[0] = c->summary[0] = '\0';
-	append(c->name, sizeof(c->name), "%s", t->name);
-	if (c->event)
-		append(c->name, sizeof(c->name), "-%s", c->event->name);
-	if (c->backing)
-		append(c->name, sizeof(c->name), "-%s", c->backing->name);
-	append(c->summary, sizeof(c->summary), "%s", t->summary);
-	if (c->event)
-		append(c->summary, sizeof(c->summary), "; event: %s", c->event->summary);
-	if (c->backing)
-		append(c->summary, sizeof(c->summary), "; memory: %s", c->backing->summary);
+	append(c->name, sizeof(c->name), "%s", c->t->name);
+	append(c->summary, sizeof(c->summary), "%s", c->t->summary);
+	for (int d = 0; d < PF_DIMS; d++) {
+		const struct pf_row *row = c->row[d];
+
+		if (!row)
+			continue;
+		append(c->name, sizeof(c->name), "-%s", row->name);
+		append(c->summary, sizeof(c->summary), "; %s: ",
+		       tables->dim[d].label);
+		append(c->summary, sizeof(c->summary), "%s", row->summary);
+	}
 }
 
-static void add_case(struct pf_case *cases, size_t *n,
-		     const struct pf_template *t, const struct pf_backing *b,
-		     const struct pf_event *e)
+struct expansion {
+	const struct pf_template *t;
+	const struct pf_tables *tables;
+	const struct pf_row *row[PF_DIMS];
+	struct pf_case *cases;
+	size_t n;
+};
+
+static void add_case(struct expansion *x)
 {
-	struct pf_case *c = &cases[(*n)++];
+	struct pf_case *c = &x->cases[x->n++];
 
 	memset(c, 0, sizeof(*c));
-	c->t = t;
-	c->backing = b;
-	c->event = e;
-	c->needs = t->needs | (b ? b->needs : 0);
-	name_case(c);
+	c->t = x->t;
+	c->tables = x->tables;
+	c->needs = x->t->needs;
+	for (int d = 0; d < PF_DIMS; d++) {
+		c->row[d] = x->row[d];
+		if (x->row[d])
+			c->needs |= x->row[d]->needs;
+	}
+	name_case(c, x->tables);
 }
 
-static void expand_one(const struct pf_template *t, struct pf_case *cases,
-		       size_t *n)
+/* Every fitting row of dimension d and the ones after it, in table order. */
+static void expand_from(struct expansion *x, int d)
 {
-	size_t nb = t->use_backing ? pf_backings_count : 1;
-	size_t ne = t->use_event ? pf_events_count : 1;
+	const struct pf_table *table = &x->tables->dim[d];
+	struct pick p;
 
-	for (size_t i = 0; i < ne; i++) {
-		const struct pf_event *e = t->use_event ? pf_events[i] : NULL;
-
-		if (e && !event_fits(t, e))
+	if (d == PF_DIMS) {
+		add_case(x);
+		return;
+	}
+	p = pick_of(x->t, d);
+	if (!p.use) {
+		x->row[d] = NULL;
+		expand_from(x, d + 1);
+		return;
+	}
+	for (size_t i = 0; i < table->count; i++) {
+		if (!fits(&p, &table->rows[i]))
 			continue;
-		for (size_t j = 0; j < nb; j++) {
-			const struct pf_backing *b =
-				t->use_backing ? pf_backings[j] : NULL;
-
-			if (b && !backing_fits(t, b))
-				continue;
-			add_case(cases, n, t, b, e);
-		}
+		x->row[d] = &table->rows[i];
+		expand_from(x, d + 1);
 	}
 }
 
 size_t pf_expand(const struct pf_template *t, size_t count,
-		 struct pf_case **out)
+		 const struct pf_tables *tables, struct pf_case **out)
 {
-	size_t max = count * (pf_backings_count + 1) * (pf_events_count + 1);
-	struct pf_case *cases = calloc(max, sizeof(*cases));
-	size_t n = 0;
+	struct expansion x = { .tables = tables };
+	size_t max = count;
 
-	if (!cases) {
+	for (int d = 0; d < PF_DIMS; d++)
+		max *= tables->dim[d].count + 1;
+	x.cases = calloc(max, sizeof(*x.cases));
+	if (!x.cases) {
 		perror("pinfork: calloc");
 		exit(1);
 	}
-	for (size_t i = 0; i < count; i++)
-		expand_one(&t[i], cases, &n);
-	*out = cases;
-	return n;
+	for (size_t i = 0; i < count; i++) {
+		x.t = &t[i];
+		expand_from(&x, 0);
+	}
+	*out = x.cases;
+	return x.n;
 }

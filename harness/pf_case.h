@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A test case is data. A program declares templates (a test function plus
- * its metadata); the registry expands each template over every backing and
- * event it accepts into named cases; the runner runs each case in its own
- * process group with a timeout and prints one TAP result per case.
+ * its metadata); the registry expands each template over every row it
+ * accepts of the tables it is handed (backings, events, pins) into named
+ * cases; the runner runs each case in its own process group with a timeout
+ * and prints one TAP result per case.
  */
 #ifndef PINFORK_CASE_H
 #define PINFORK_CASE_H
@@ -12,8 +13,9 @@
 
 #include "tap.h"
 
-struct pf_backing;
+/* Types of lib/'s tables, opaque here: the harness hands them on. */
 struct pf_event;
+struct pf_pin;
 struct pf_region;
 
 /* What a case needs before it can run at all (fstests' _require_*). */
@@ -55,11 +57,47 @@ struct pf_ctx {
 	const struct pf_case *c;
 	struct pf_region *region;	/* NULL for cases without a backing */
 	const struct pf_event *event;	/* NULL for cases without an event */
+	const struct pf_pin *pin;	/* NULL for cases without a pin */
 	double race_seconds;		/* duration of time-bounded races */
 	const void *arg;		/* the template's arg */
+	int rows_entered;		/* the runner's: rows whose run is in place */
 };
 
 typedef enum pf_result (*pf_test_fn)(struct pf_ctx *ctx);
+
+/*
+ * The dimensions a template expands over. A case's name is the template's
+ * stem followed by the names of its rows in this order.
+ */
+enum pf_dim { PF_DIM_PIN, PF_DIM_EVENT, PF_DIM_BACKING, PF_DIMS };
+
+/* A row of one of lib/'s tables, as the harness sees it. */
+struct pf_row {
+	const char *name;	/* appended to case names */
+	const char *summary;
+	unsigned flags;		/* the table's own flags, which templates select by */
+	unsigned needs;		/* enum pf_need */
+	const void *row;	/* the table's row itself, handed to the case */
+};
+
+struct pf_table {
+	const char *label;	/* names the row in case summaries: "memory", "event" */
+	const struct pf_row *rows;
+	size_t count;
+	/*
+	 * Runs fn in the case's process with the row in place (a backing sets
+	 * up ctx->region, verifies it, tears it down); NULL: fn runs as is.
+	 */
+	enum pf_result (*run)(const struct pf_row *row, struct pf_ctx *ctx,
+			      pf_test_fn fn);
+};
+
+/* What lib/ hands pf_main: its tables, and the gates of enum pf_need. */
+struct pf_tables {
+	struct pf_table dim[PF_DIMS];
+	/* 0 when every need in needs holds; else why not. NULL: all hold. */
+	int (*needs_check)(unsigned needs, char *why, size_t size);
+};
 
 #define PF_MAX_REFS 6
 
@@ -77,6 +115,9 @@ struct pf_template {
 	int use_backing;		/* expand over backings */
 	unsigned event_needs;		/* event flags it requires (PF_EV_*) */
 	int use_event;			/* expand over events */
+	unsigned pin_needs;		/* pin flags it requires */
+	unsigned pin_excludes;		/* pin flags it cannot work with */
+	int use_pin;			/* expand over pins */
 	size_t min_len;			/* region length asked from the backing */
 	/*
 	 * A known kernel limitation with no fix yet, on the backings whose
@@ -94,8 +135,8 @@ struct pf_case {
 	char name[128];
 	char summary[256];
 	const struct pf_template *t;
-	const struct pf_backing *backing;
-	const struct pf_event *event;
+	const struct pf_tables *tables;		/* the tables it was expanded over */
+	const struct pf_row *row[PF_DIMS];	/* NULL where it does not expand */
 	unsigned needs;
 };
 
@@ -126,15 +167,16 @@ void pf_case_clock_start(void);
 /* A '#' diagnostic line, printed at once (policy observations, details). */
 void pf_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Entry point of every test program. */
+/* Entry point of every test program: its templates over the tables. */
 int pf_main(int argc, char **argv, const struct pf_template *templates,
-	    size_t count);
+	    size_t count, const struct pf_tables *tables);
 
-#define PF_MAIN(templates)                                                    \
+#define PF_MAIN_WITH(templates, tables)                                       \
 	int main(int argc, char **argv)                                       \
 	{                                                                     \
 		return pf_main(argc, argv, templates,                         \
-			       sizeof(templates) / sizeof(templates[0]));     \
+			       sizeof(templates) / sizeof(templates[0]),      \
+			       tables);                                       \
 	}
 
 #endif

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backing.h"
 #include "fixes.h"
 #include "knob.h"
 #include "record.h"
@@ -180,9 +179,10 @@ static void print_hints(const struct pf_case *c, enum tap_status st)
 
 static int on_known_backing(const struct pf_case *c)
 {
+	const struct pf_row *backing = c->row[PF_DIM_BACKING];
 	unsigned want = c->t->known_backings;
 
-	return want && c->backing && (c->backing->flags & want) == want;
+	return want && backing && (backing->flags & want) == want;
 }
 
 /*
@@ -218,7 +218,8 @@ static enum tap_status run_one(const struct pf_case *c,
 {
 	*secs = 0;
 	pf_case_log_clear();
-	if (pf_needs_check(c->needs, reason, size))
+	if (c->tables->needs_check &&
+	    c->tables->needs_check(c->needs, reason, size))
 		return TAP_SKIP;
 	return known_issue(c, pf_run_case(c, o, reason, size, secs), reason, size);
 }
@@ -243,7 +244,7 @@ static void run_all(struct tap *t, const struct pf_case *cases, size_t n,
 }
 
 int pf_main(int argc, char **argv, const struct pf_template *templates,
-	    size_t count)
+	    size_t count, const struct pf_tables *tables)
 {
 	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	struct pf_options o;
@@ -256,7 +257,7 @@ int pf_main(int argc, char **argv, const struct pf_template *templates,
 		usage(prog, stderr);
 		return 1;	/* never 2: the kselftest runner reads it as a failure code */
 	}
-	n = pf_expand(templates, count, &cases);
+	n = pf_expand(templates, count, tables, &cases);
 	if (o.list) {
 		list_cases(cases, n, &o);
 		free(cases);

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "accounting.h"
-#include "backing.h"
 #include "case_shared.h"
 #include "kmsg.h"
 #include "knob.h"
@@ -53,19 +52,38 @@ static void install_signal_handlers(void)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
+/*
+ * Runs the template's function inside the run of each of the case's rows
+ * that has one (a backing sets up its region around it), in dimension order.
+ */
+static enum pf_result enter_rows(struct pf_ctx *ctx)
+{
+	const struct pf_tables *tables = ctx->c->tables;
+
+	while (ctx->rows_entered < PF_DIMS) {
+		int d = ctx->rows_entered++;
+		const struct pf_row *row = ctx->c->row[d];
+
+		if (row && tables->dim[d].run)
+			return tables->dim[d].run(row, ctx, enter_rows);
+	}
+	return ctx->c->t->run(ctx);
+}
+
 static enum pf_result case_body(const struct pf_case *c,
 				const struct pf_options *o)
 {
+	const struct pf_row *event = c->row[PF_DIM_EVENT];
+	const struct pf_row *pin = c->row[PF_DIM_PIN];
 	struct pf_ctx ctx = {
 		.c = c,
-		.event = c->event,
+		.event = event ? event->row : NULL,
+		.pin = pin ? pin->row : NULL,
 		.race_seconds = o->race_seconds,
 		.arg = c->t->arg,
 	};
 
-	if (!c->backing)
-		return c->t->run(&ctx);
-	return pf_backing_run(c->backing, c->t->min_len, &ctx, c->t->run);
+	return enter_rows(&ctx);
 }
 
 /* The case dies with its runner, even though it leads its own group. */

@@ -16,12 +16,9 @@ struct pf_options {
 	unsigned groups;	/* groups to run */
 };
 
-/* Expands templates into cases; returns how many (caller frees *out). */
+/* Expands templates over tables into cases; returns how many (caller frees *out). */
 size_t pf_expand(const struct pf_template *t, size_t count,
-		 struct pf_case **out);
-
-/* 0 when every need in needs holds; else why it does not. In lib/kernel/needs.c. */
-int pf_needs_check(unsigned needs, char *why, size_t size);
+		 const struct pf_tables *tables, struct pf_case **out);
 
 /* Runs one case in a child process group; fills reason and output. */
 enum tap_status pf_run_case(const struct pf_case *c,

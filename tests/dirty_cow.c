@@ -19,6 +19,7 @@
 
 #include "backing.h"
 #include "dirty_cow.h"
+#include "model.h"
 #include "zeropage.h"
 
 enum { SEED_FILE = 0xc0f };

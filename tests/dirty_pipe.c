@@ -7,6 +7,7 @@
  */
 #include "backing.h"
 #include "dirty_pipe.h"
+#include "model.h"
 
 enum { SEED_FILE = 0xd1f };
 

@@ -9,6 +9,7 @@
  * io_uring O_DIRECT reads are in flight.
  */
 #include "madv_free_dio.h"
+#include "model.h"
 
 static enum pf_result fixed_pin(struct pf_ctx *ctx)
 {

@@ -10,6 +10,7 @@
 #include "dontneed_partial.h"
 #include "fork_advice.h"
 #include "mlock_fork.h"
+#include "model.h"
 
 #define HUGE_2M (2ul << 20)
 #define SMALL_4K 4096ul

@@ -24,6 +24,7 @@
 #include "event.h"
 #include "held_case.h"
 #include "held_events.h"
+#include "model.h"
 #include "oracle.h"
 
 struct held_template {
@@ -154,5 +155,5 @@ int main(int argc, char **argv)
 						  sizeof(names[n]));
 			}
 	}
-	return pf_main(argc, argv, t, n);
+	return pf_main(argc, argv, t, n, pf_model());
 }

@@ -8,6 +8,7 @@
  * page the I/O was filling, and the read data never arrived in the parent.
  */
 #include "dio_race.h"
+#include "model.h"
 
 static enum pf_result odirect_read_vs_fork(struct pf_ctx *ctx)
 {

@@ -23,6 +23,7 @@
 #include "daemons.h"
 #include "ksm_merge.h"
 #include "migrate.h"
+#include "model.h"
 #include "numa_nodes.h"
 #include "pagemap.h"
 #include "pattern.h"

@@ -22,6 +22,7 @@
 #include "backing.h"
 #include "event.h"
 #include "lockstep.h"
+#include "model.h"
 #include "oracle.h"
 #include "pattern.h"
 #include "rdma.h"

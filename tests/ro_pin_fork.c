@@ -7,6 +7,7 @@
  * reach that copy only.
  */
 #include "late_register.h"
+#include "model.h"
 #include "remote_write.h"
 
 static enum pf_result late_register(struct pf_ctx *ctx)

@@ -4,6 +4,7 @@
  * follows mprotect R then RW must still be tracked (76aefad628aa for PTEs,
  * c27f479ef542 for PMD-mapped THP). SKIPs without CONFIG_MEM_SOFT_DIRTY.
  */
+#include "model.h"
 #include "soft_dirty.h"
 
 static enum pf_result run_plan(struct pf_ctx *ctx)

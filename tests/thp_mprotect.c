@@ -8,6 +8,7 @@
  * SCENARIOS row "mprotect must not make a shared anonymous page writable"
  * on small pages.
  */
+#include "model.h"
 #include "mprotect_fork.h"
 
 static enum pf_result run_plan(struct pf_ctx *ctx)

@@ -11,6 +11,7 @@
 
 #include "backing.h"
 #include "event.h"
+#include "model.h"
 #include "odirect.h"
 #include "oracle.h"
 #include "pattern.h"

@@ -7,6 +7,7 @@
  * 09854ba94c6a (do_wp_page() copies when anyone else holds a reference),
  * for PMD-mapped THP by 3bff7e3f1f16, after swap-in by c145e0b47c77.
  */
+#include "model.h"
 #include "vmsplice_leak.h"
 
 static enum pf_result leak_munmap(struct pf_ctx *ctx)

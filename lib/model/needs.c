@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The _require_* gates: can a case with these needs run here at all? */
+#include "needs.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +12,6 @@
 #include "knob.h"
 #include "odirect.h"
 #include "pagemap.h"
-#include "runner.h"
 #include "shell.h"
 #include "thp.h"
 #include "uring.h"
