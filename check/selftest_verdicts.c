@@ -4,7 +4,7 @@
  * that SKIPs or ERRORs ends the sequence with its verdict, so the peer
  * never judges data the stopped turn did not write (a false FAIL); a FAIL
  * before the stop stays FAIL; a child that leaves without a verdict is an
- * ERROR.
+ * ERROR. And the rule under them all, pf_worst(), pair by pair.
  */
 #include <sys/mman.h>
 
@@ -117,6 +117,33 @@ static enum pf_result child_gone_is_error(struct pf_ctx *ctx)
 			 PF_ERROR, "the child left before its turn");
 }
 
+/* pf_worst(): FAIL wins from either side, else the first that is not PASS. */
+static enum pf_result merge_order(struct pf_ctx *ctx)
+{
+	static const enum pf_result order[][3] = {	/* a, b, merged */
+		{ PF_PASS, PF_PASS, PF_PASS },
+		{ PF_PASS, PF_SKIP, PF_SKIP },
+		{ PF_ERROR, PF_FAIL, PF_FAIL },
+		{ PF_FAIL, PF_ERROR, PF_FAIL },
+		{ PF_SKIP, PF_FAIL, PF_FAIL },
+		{ PF_XFAIL, PF_FAIL, PF_FAIL },
+		{ PF_SKIP, PF_ERROR, PF_SKIP },
+		{ PF_ERROR, PF_SKIP, PF_ERROR },
+		{ PF_XFAIL, PF_ERROR, PF_XFAIL },
+		{ PF_ERROR, PF_PASS, PF_ERROR },
+	};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum pf_result got = pf_worst(order[i][0], order[i][1]);
+
+		if (got != order[i][2])
+			return pf_fail("pf_worst(%d, %d) is %d, not %d", order[i][0],
+				       order[i][1], got, order[i][2]);
+	}
+	return PF_PASS;
+}
+
 static const struct pf_template templates[] = {
 	{ .name = "turns-parent-skip-ends-sequence", .summary = "the parent's turn SKIPs: SKIP, not the child's false FAIL", .run = parent_skip_ends },
 	{ .name = "turns-child-skip-ends-sequence", .summary = "the child's turn SKIPs: SKIP, not the parent's false FAIL", .run = child_skip_ends },
@@ -124,6 +151,7 @@ static const struct pf_template templates[] = {
 	{ .name = "turns-fail-stays-fail", .summary = "a turn FAILs, a later one SKIPs: FAIL", .run = fail_then_skip },
 	{ .name = "turns-control-pass", .summary = "control: every turn passes, the sequence passes", .run = control_passes },
 	{ .name = "turns-child-gone-error", .summary = "a child that leaves without a verdict: ERROR", .run = child_gone_is_error },
+	{ .name = "merge-order", .summary = "pf_worst: FAIL over all, else the first result that is not PASS", .run = merge_order },
 };
 
 PF_MAIN(templates)

@@ -40,6 +40,13 @@ RESULT_FN(pf_skip, PF_SKIP)
 RESULT_FN(pf_error, PF_ERROR)
 RESULT_FN(pf_known_symptom, PF_XFAIL)
 
+enum pf_result pf_worst(enum pf_result a, enum pf_result b)
+{
+	if (a == PF_FAIL || b == PF_FAIL)
+		return PF_FAIL;
+	return a != PF_PASS ? a : b;
+}
+
 static const char *result_name(enum pf_result r)
 {
 	switch (r) {

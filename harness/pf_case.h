@@ -159,6 +159,18 @@ enum pf_result pf_known_symptom(const char *fmt, ...) __attribute__((format(prin
  */
 enum pf_result pf_expect(enum pf_result got, enum pf_result want,
 			 const char *what);
+/*
+ * The one rule that merges two results of a case (its steps, or the two
+ * processes of a fork), so that the merge of a sequence is:
+ *  - FAIL, when any step failed: a finding about the kernel is never hidden
+ *    by a step that could not run, before or after it;
+ *  - else the first result that is not PASS (ERROR, SKIP or XFAIL): it is
+ *    the one closest to the cause, whose reason was recorded first, and a
+ *    step after an ERROR or SKIP only meets what that step left undone;
+ *  - PASS when every step passed.
+ * A timeout is the runner's verdict on the whole case, never merged here.
+ */
+enum pf_result pf_worst(enum pf_result a, enum pf_result b);
 /* Monotonic seconds: deadlines of races, waits and case timeouts. */
 double pf_now(void);
 /* Seconds since the case's process began (since the program began outside a case). */

@@ -118,11 +118,6 @@ static void fixture_close(struct fixture *f)
 		munmap(f->bounce_mem, f->bounce_len);
 }
 
-static enum pf_result first_bad(enum pf_result a, enum pf_result b)
-{
-	return a != PF_PASS ? a : b;
-}
-
 /*
  * Both directions through the MR, as the parent's CPU sees the region:
  * first what it wrote (cpu_seed) must go out, then what comes in must
@@ -139,16 +134,16 @@ static enum pf_result coherent(struct fixture *f, enum mr_kind kind,
 	switch (kind) {
 	case MR_REMOTE:
 		res = pf_rdma_read_sees(r, mr, b, cpu_seed);
-		res = first_bad(res, pf_rdma_write_reaches(r, mr, b, view, SEED_DEVICE));
-		return first_bad(res, pf_rdma_recv_reaches(r, mr, b, view, SEED_RECV));
+		res = pf_worst(res, pf_rdma_write_reaches(r, mr, b, view, SEED_DEVICE));
+		return pf_worst(res, pf_rdma_recv_reaches(r, mr, b, view, SEED_RECV));
 	case MR_LOCAL:
 		res = pf_rdma_write_sends(r, mr, b, cpu_seed);
-		res = first_bad(res, pf_rdma_send_sends(r, mr, b, cpu_seed));
-		res = first_bad(res, pf_rdma_read_reaches(r, mr, b, view, SEED_DEVICE));
-		return first_bad(res, pf_rdma_recv_reaches(r, mr, b, view, SEED_RECV));
+		res = pf_worst(res, pf_rdma_send_sends(r, mr, b, cpu_seed));
+		res = pf_worst(res, pf_rdma_read_reaches(r, mr, b, view, SEED_DEVICE));
+		return pf_worst(res, pf_rdma_recv_reaches(r, mr, b, view, SEED_RECV));
 	case MR_READONLY:
 		res = pf_rdma_read_sees(r, mr, b, cpu_seed);
-		return first_bad(res, pf_rdma_send_sends(r, mr, b, cpu_seed));
+		return pf_worst(res, pf_rdma_send_sends(r, mr, b, cpu_seed));
 	}
 	return pf_error("unknown MR kind");
 }
@@ -184,7 +179,7 @@ static enum pf_result write_and_move(struct fixture *f, enum mr_kind kind,
 	res = coherent(f, kind, SEED_PARENT);
 	if (child)
 		iso = pf_isolation_verdict(pf_event_finish(child));
-	return first_bad(res, iso);
+	return pf_worst(res, iso);
 }
 
 /* The event row proves its forks (or its CLONE_VM child) and their ends. */

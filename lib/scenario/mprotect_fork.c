@@ -164,13 +164,6 @@ static enum pf_result view_result(enum pf_view v, const char *who,
 	return PF_PASS;
 }
 
-static enum pf_result worst(enum pf_result a, enum pf_result b)
-{
-	if (a == PF_FAIL || b == PF_FAIL)
-		return PF_FAIL;
-	return a != PF_PASS ? a : b;
-}
-
 static enum pf_result child_result(int status, struct pf_mprotect_outcome *out)
 {
 	if (status >= 0 && status <= PF_VIEW_FOREIGN) {
@@ -193,11 +186,11 @@ static enum pf_result parent_main(struct mp *m, struct pf_mprotect_outcome *out)
 	}
 	res = view_result(out->parent, "parent", "child");
 	if (m->plan->pinned)
-		res = worst(res, pin_io(m));
+		res = pf_worst(res, pin_io(m));
 	st.end = state_of(m->r);
 	states_diag("parent", &st);
 	pf_lockstep_give(&m->ls);
-	return worst(res, child_result(pf_lockstep_reap(&m->ls), out));
+	return pf_worst(res, child_result(pf_lockstep_reap(&m->ls), out));
 }
 
 enum pf_result pf_mprotect_fork_run(struct pf_region *r,

@@ -1,13 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "turns.h"
 
-enum pf_result pf_worst(enum pf_result a, enum pf_result b)
-{
-	if (a == PF_FAIL || b == PF_FAIL)
-		return PF_FAIL;
-	return a != PF_PASS ? a : b;
-}
-
 /* A turn that SKIPs or ERRORs leaves nothing for the later turns to judge. */
 static int ends_sequence(enum pf_result r)
 {

@@ -3,7 +3,7 @@
  * Scenarios in turns between a parent and a child forked with
  * pf_lockstep_fork(): one process owns the odd turns, the other the even
  * ones; each turn ends by handing over, so the peer's wait for the last
- * turn returns too. Each process accumulates the worst result of its turns.
+ * turn returns too. Each process merges the results of its turns (pf_worst).
  * A turn that SKIPs or ERRORs ends the sequence with that verdict (a FAIL
  * seen before it stays FAIL): it does not hand over, and the peer, finding
  * it gone, stops too instead of judging data the skipped turn never wrote.
@@ -15,9 +15,6 @@
 #include "pf_case.h"
 
 typedef enum pf_result (*pf_turn_fn)(void *arg, int turn);
-
-/* FAIL beats everything; otherwise the first result that is not a pass. */
-enum pf_result pf_worst(enum pf_result a, enum pf_result b);
 
 /*
  * Child: runs its turns; when the parent is gone (it stopped with its own
