@@ -13,6 +13,21 @@ override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness \
 override LDLIBS += -luring -lpthread
 INSTALL_PATH ?= $(CURDIR)/install
 
+# Optional libraries, probed as kselftest's check_config.sh does: a tiny
+# program must compile against the header and link with the library.
+# Without one, what needs it still builds and its cases SKIP with the
+# reason; `make HAVE_IBVERBS=0 HAVE_NUMA=0` builds as if both were missing.
+hash := \#
+probe = $(shell printf '$(hash)include <%s>\nint main(void) { return !%s; }\n' '$(1)' '$(2)' | \
+	$(CC) -x c -o /dev/null - $(3) >/dev/null 2>&1 && echo 1 || echo 0)
+ifndef HAVE_IBVERBS
+HAVE_IBVERBS := $(call probe,infiniband/verbs.h,ibv_get_device_list,-libverbs)
+endif
+ifndef HAVE_NUMA
+HAVE_NUMA := $(call probe,numa.h,numa_available,-lnuma)
+endif
+override CFLAGS += -DHAVE_IBVERBS=$(HAVE_IBVERBS) -DHAVE_NUMA=$(HAVE_NUMA)
+
 # `make V=1` shows the commands
 V ?= 0
 ifeq ($(V),0)
@@ -40,8 +55,9 @@ $(BUILD)/%.o: %.c
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# Made afresh: a member of a source since moved or removed must not linger.
 $(BUILD)/libpinfork.a: $(LIB_OBJS)
-	$(call msg,AR,$@)$(AR) rcs $@ $^
+	$(call msg,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libpinfork.a $(HELPER_SO)
 	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -55,11 +71,15 @@ $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a $(HELPER_SO)
 # installed (harness/install.sh copies build/lib/*.so there).
 $(BUILD)/tests/% $(BUILD)/check/%: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
 # RDMA programs alone link libibverbs.
+ifeq ($(HAVE_IBVERBS),1)
 $(BUILD)/tests/rdma_%: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
-# pin_invariants alone links libnuma (move_pages, mbind).
+endif
+# pin_invariants alone links libnuma (the NUMA nodes of lib/kernel/numa_nodes.c).
+ifeq ($(HAVE_NUMA),1)
 $(BUILD)/tests/pin_invariants: override LDLIBS += -lnuma
+endif
 # Held I/O (lib/pin/held_*.c): the FUSE backend's server is libfuse3.
 FUSE3_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
 $(BUILD)/lib/pin/held_fuse.o: override CFLAGS += $(FUSE3_CFLAGS)

@@ -61,10 +61,11 @@ RESULTS_MARK=.pinfork-results	# in every results folder run.sh makes
 # What run.sh writes into a results folder (and may remove from it).
 RESULTS_ENTRIES='output\.tap|results\.json|junit\.xml|summary\.txt|records\.tsv|cases\.tsv|programs\.tsv|programs|env\.txt|dmesg\.txt|\.rc|\.pid|round-[0-9]+|\.pinfork-results'
 
-APT_PKGS=(build-essential make pkg-config liburing-dev libibverbs-dev
-	ibverbs-providers rdma-core libnuma-dev libfuse3-dev)
-DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel rdma-core-devel
-	libibverbs numactl-devel fuse3-devel)
+APT_PKGS=(build-essential make pkg-config liburing-dev libfuse3-dev)
+DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel fuse3-devel)
+# Optional: without them the build leaves RDMA or NUMA out and those cases SKIP.
+APT_OPTIONAL=(libibverbs-dev ibverbs-providers rdma-core libnuma-dev)
+DNF_OPTIONAL=(rdma-core-devel libibverbs numactl-devel)
 
 opt_prebuilt=0 opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
 opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
@@ -169,31 +170,42 @@ not_an_option() {
 
 # ---- build dependencies ----------------------------------------------------
 
+# missing_packages [optional]: the required (or the optional) packages not installed.
 missing_packages() {
 	local p
 	if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null; then
-		for p in "${APT_PKGS[@]}"; do
+		local list=APT_PKGS; [ "${1:-}" = optional ] && list=APT_OPTIONAL
+		local -n pkgs=$list
+		for p in "${pkgs[@]}"; do
 			[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] ||
 				printf '%s\n' "$p"
 		done
 	elif command -v dnf >/dev/null && command -v rpm >/dev/null; then
-		for p in "${DNF_PKGS[@]}"; do
+		local list=DNF_PKGS; [ "${1:-}" = optional ] && list=DNF_OPTIONAL
+		local -n pkgs=$list
+		for p in "${pkgs[@]}"; do
 			rpm -q --quiet --whatprovides "$p" || printf '%s\n' "$p"
 		done
 	fi
 }
 
 ensure_deps() {
-	local missing pm
+	local missing optional pm
 	mapfile -t missing < <(missing_packages)
+	mapfile -t optional < <(missing_packages optional)
 	if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then
 		pm=apt-get
 	elif command -v dnf >/dev/null; then
 		pm=dnf
 	else
-		say "no apt-get or dnf here: make sure a C compiler, make, pkg-config and the liburing, libibverbs and libnuma headers are installed"
+		say "no apt-get or dnf here: make sure a C compiler, make, pkg-config and the liburing and libfuse3 headers are installed (libibverbs and libnuma are optional)"
 		return 0
 	fi
+	if [ ${#optional[@]} -gt 0 ] && { [ "$opt_install" = 0 ] || [ "$(id -u)" -ne 0 ]; }; then
+		say "optional build dependencies missing: ${optional[*]}: the RDMA or NUMA cases will SKIP ($pm install ${optional[*]} adds them)"
+		optional=()
+	fi
+	missing+=("${optional[@]}")
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "$opt_install" = 0 ]; then
 		die "missing build dependencies: ${missing[*]} (--no-install given; install them with: $pm install ${missing[*]})"
@@ -211,7 +223,7 @@ ensure_deps() {
 	else
 		dnf install -y "${missing[@]}" >&2 || die "dnf install ${missing[*]} failed"
 	fi
-	mapfile -t missing < <(missing_packages)
+	mapfile -t missing < <(missing_packages; missing_packages optional)
 	[ ${#missing[@]} -eq 0 ] || die "still missing after installing: ${missing[*]}"
 }
 

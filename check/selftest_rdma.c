@@ -11,14 +11,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "backing.h"
 #include "model.h"
 #include "pattern.h"
-#include "backing.h"
 #include "rdma.h"
+#include "rdma_oracle.h"
 
 #define LEN (64u << 10)
-#define ALL_ACCESS (IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ | \
-		    IBV_ACCESS_REMOTE_WRITE)
+#define ALL_ACCESS (PF_RDMA_LOCAL_WRITE | PF_RDMA_REMOTE_READ | \
+		    PF_RDMA_REMOTE_WRITE)
 
 enum { SEED_OLD = 71, SEED_CPU = 72, SEED_DEVICE = 73 };
 

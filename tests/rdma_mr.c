@@ -26,6 +26,8 @@
 #include "oracle.h"
 #include "pattern.h"
 #include "rdma.h"
+#include "rdma_dev.h"
+#include "rdma_oracle.h"
 #include "rdma_race.h"
 #include "view_oracle.h"
 
@@ -40,14 +42,14 @@ enum mr_kind {
 };
 
 static const int access_of[] = {
-	[MR_REMOTE] = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ |
-		      IBV_ACCESS_REMOTE_WRITE,
-	[MR_LOCAL] = IBV_ACCESS_LOCAL_WRITE,
-	[MR_READONLY] = IBV_ACCESS_REMOTE_READ,
+	[MR_REMOTE] = PF_RDMA_LOCAL_WRITE | PF_RDMA_REMOTE_READ |
+		      PF_RDMA_REMOTE_WRITE,
+	[MR_LOCAL] = PF_RDMA_LOCAL_WRITE,
+	[MR_READONLY] = PF_RDMA_REMOTE_READ,
 };
 
-#define BOUNCE_ACCESS (IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ | \
-		       IBV_ACCESS_REMOTE_WRITE)
+#define BOUNCE_ACCESS (PF_RDMA_LOCAL_WRITE | PF_RDMA_REMOTE_READ | \
+		       PF_RDMA_REMOTE_WRITE)
 
 /* What happens between registration and the parent's write. */
 enum step {

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Which NUMA nodes have memory, through libnuma (numa_nodes.h). */
-
 #include "numa_nodes.h"
 
+#if HAVE_NUMA
 #include <errno.h>
 #include <numa.h>
 #include <numaif.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
 
 static int node_of(const void *addr)
 {
@@ -41,3 +38,13 @@ enum pf_result pf_numa_pick(const void *addr, int *from, int *to)
 	}
 	return pf_skip("only one NUMA node with memory: nowhere to migrate to");
 }
+
+#else
+
+enum pf_result pf_numa_pick(const void *addr, int *from, int *to)
+{
+	(void)addr, (void)from, (void)to;
+	return pf_skip(PF_NUMA_UNBUILT);
+}
+
+#endif

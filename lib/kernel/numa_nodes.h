@@ -5,9 +5,12 @@
 
 #include "pf_case.h"
 
+#define PF_NUMA_UNBUILT "built without libnuma (install libnuma-dev)"
+
 /*
  * Picks the node of addr and another node with memory. PF_PASS, or
- * PF_SKIP when libnuma or a second node is missing.
+ * PF_SKIP when libnuma (PF_NUMA_UNBUILT: not in the build) or a second
+ * node is missing.
  */
 enum pf_result pf_numa_pick(const void *addr, int *from, int *to);
 

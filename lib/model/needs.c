@@ -12,6 +12,7 @@
 #include "knob.h"
 #include "odirect.h"
 #include "pagemap.h"
+#include "rdma.h"
 #include "shell.h"
 #include "thp.h"
 #include "uring.h"
@@ -129,6 +130,10 @@ static int rxe_available(void)
 /* Cheap, without libibverbs: a device, or the means to make a soft-RoCE one. */
 static int need_rdma(char *why, size_t size)
 {
+	if (!HAVE_IBVERBS) {
+		snprintf(why, size, PF_RDMA_UNBUILT);
+		return -1;
+	}
 	if (dir_has_entries("/sys/class/infiniband"))
 		return 0;
 	if (!rxe_available()) {

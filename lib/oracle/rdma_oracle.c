@@ -5,10 +5,12 @@
  * what the CPU reads. A MR whose pages were COWed away from the CPU's
  * mapping fails both (check/selftest_rdma.c builds that symptom).
  */
+#include "rdma_oracle.h"
+
 #include <string.h>
 
 #include "pattern.h"
-#include "rdma.h"
+#include "rdma_io.h"
 
 static enum pf_result holds(const void *buf, size_t len, uint32_t seed,
 			    const char *what)

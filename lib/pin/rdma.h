@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * RDMA through libibverbs: a device (a soft-RoCE one made for the case when
- * there is none and we are root), a loopback pair of RC queue pairs
- * connected to each other, memory registration, and the data movers
- * (RDMA WRITE, RDMA READ, SEND/RECV) with completions polled under a
- * deadline. Programs that use this link -libverbs (see the Makefile).
+ * The RDMA pin: a memory region registered through libibverbs (a long-term
+ * FOLL_PIN) on a device (soft-RoCE made for the case when there is none),
+ * with a loopback pair of RC queue pairs connected to each other to move
+ * data through it (rdma_io.h). This header needs no libibverbs headers: a
+ * build without libibverbs (HAVE_IBVERBS=0) keeps every caller compiling,
+ * and every case SKIPs with PF_RDMA_UNBUILT.
  */
 #ifndef PINFORK_RDMA_H
 #define PINFORK_RDMA_H
@@ -12,11 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <infiniband/verbs.h>
-
 #include "pf_case.h"
 
-#define PF_RXE_NAME "pinfork_rxe0"
+#define PF_RDMA_UNBUILT "built without libibverbs (install libibverbs-dev)"
+
+struct ibv_context;
+struct ibv_pd;
+struct ibv_cq;
+struct ibv_qp;
+struct ibv_mr;
 
 struct pf_rdma {
 	struct ibv_context *ctx;
@@ -25,10 +30,10 @@ struct pf_rdma {
 	struct ibv_qp *qp[2];		/* connected to each other */
 	uint8_t port;
 	int gid_index;			/* -1: InfiniBand, addressed by LID */
-	union ibv_gid gid;
+	uint8_t gid[16];		/* union ibv_gid */
 	uint16_t lid;
-	enum ibv_mtu mtu;
-	char name[IBV_SYSFS_NAME_MAX];
+	int mtu;			/* enum ibv_mtu */
+	char name[64];			/* IBV_SYSFS_NAME_MAX */
 };
 
 /* A registered piece of memory: what a work request names. */
@@ -38,60 +43,21 @@ struct pf_rdma_buf {
 	size_t len;
 };
 
-/* lib/pin/rdma_dev.c: an RDMA device with an active port, or PF_SKIP. */
-enum pf_result pf_rdma_open_device(struct pf_rdma *r);
-/* Makes pinfork_rxe0 on an up IPv4 netdev (journaled undo); PF_SKIP if not. */
-enum pf_result pf_rdma_make_rxe(void);
+/* Access of a registration: the values of enum ibv_access_flags. */
+enum pf_rdma_access {
+	PF_RDMA_LOCAL_WRITE	= 1 << 0,
+	PF_RDMA_REMOTE_WRITE	= 1 << 1,
+	PF_RDMA_REMOTE_READ	= 1 << 2,
+};
 
-/* lib/pin/rdma_qp.c: device, PD, CQ and the connected QP pair; PF_SKIP/ERROR. */
+/* Device, PD, CQ and the connected QP pair; PF_SKIP/ERROR. */
 enum pf_result pf_rdma_open(struct pf_rdma *r);
 /* Releases everything (before exit: deleting the rxe device waits for it). */
 void pf_rdma_close(struct pf_rdma *r);
 
-/* Registers [addr, addr+len) with access flags; 0 or -errno. */
+/* Registers [addr, addr+len) with access (enum pf_rdma_access); 0 or -errno. */
 int pf_rdma_reg(struct pf_rdma *r, struct pf_rdma_buf *b, void *addr,
 		size_t len, int access);
 void pf_rdma_dereg(struct pf_rdma_buf *b);
-
-/* lib/pin/rdma_io.c: data movers, posted on qp[0]; 0 or -errno/-EIO (diag says why). */
-/* RDMA WRITE of local into remote. */
-int pf_rdma_write(struct pf_rdma *r, const struct pf_rdma_buf *local,
-		  const struct pf_rdma_buf *remote);
-/* RDMA READ of remote into local. */
-int pf_rdma_read(struct pf_rdma *r, const struct pf_rdma_buf *local,
-		 const struct pf_rdma_buf *remote);
-/* SEND of src on qp[0], received into dst on qp[1]. */
-int pf_rdma_send(struct pf_rdma *r, const struct pf_rdma_buf *src,
-		 const struct pf_rdma_buf *dst);
-
-/* A name for what ibv_is_fork_initialized() says. */
-const char *pf_rdma_fork_status(void);
-
-/*
- * lib/oracle/rdma_oracle.c: coherence of a registered region with the CPU's view,
- * both ways. The region's MR is the "device side"; bounce is a second MR of
- * at least mr->len bytes the oracle moves data through.
- */
-/* CPU -> device: what the NIC reads from the MR must hold seed's pattern. */
-enum pf_result pf_rdma_read_sees(struct pf_rdma *r, const struct pf_rdma_buf *mr,
-				 const struct pf_rdma_buf *bounce, uint32_t seed);
-/* CPU -> device: what the NIC sends from the MR must hold seed's pattern. */
-enum pf_result pf_rdma_send_sends(struct pf_rdma *r, const struct pf_rdma_buf *mr,
-				  const struct pf_rdma_buf *bounce, uint32_t seed);
-/* device -> CPU: an RDMA WRITE of seed's pattern into the MR reaches view. */
-enum pf_result pf_rdma_write_reaches(struct pf_rdma *r, const struct pf_rdma_buf *mr,
-				     const struct pf_rdma_buf *bounce,
-				     const void *view, uint32_t seed);
-/* device -> CPU: a SEND received into the MR reaches view. */
-enum pf_result pf_rdma_recv_reaches(struct pf_rdma *r, const struct pf_rdma_buf *mr,
-				    const struct pf_rdma_buf *bounce,
-				    const void *view, uint32_t seed);
-/* device -> CPU: an RDMA READ into the MR (a local buffer) reaches view. */
-enum pf_result pf_rdma_read_reaches(struct pf_rdma *r, const struct pf_rdma_buf *mr,
-				    const struct pf_rdma_buf *bounce,
-				    const void *view, uint32_t seed);
-/* CPU -> device: an RDMA WRITE from the MR (a local buffer) sends seed's pattern. */
-enum pf_result pf_rdma_write_sends(struct pf_rdma *r, const struct pf_rdma_buf *mr,
-				   const struct pf_rdma_buf *bounce, uint32_t seed);
 
 #endif

@@ -4,11 +4,16 @@
  * queue-pair pair can use: the RoCE v2 GID of an IPv4 address on Ethernet
  * ports, the LID on InfiniBand ports.
  */
+#include "rdma_dev.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "rdma.h"
+#include "rdma_rxe.h"
+
+#if HAVE_IBVERBS
+#include <infiniband/verbs.h>
 
 #define DEVICE_WAIT_SECONDS 10.0
 
@@ -40,18 +45,22 @@ static int roce_v2_ipv4_gid(struct ibv_context *ctx, uint8_t port, int len,
 static int usable_port(struct ibv_context *ctx, uint8_t port, struct pf_rdma *r)
 {
 	struct ibv_port_attr pa;
+	union ibv_gid gid;
 
 	if (ibv_query_port(ctx, port, &pa) || pa.state != IBV_PORT_ACTIVE)
 		return -1;
 	r->port = port;
-	r->mtu = pa.active_mtu;
+	r->mtu = (int)pa.active_mtu;
 	r->lid = pa.lid;
 	if (pa.link_layer == IBV_LINK_LAYER_INFINIBAND) {
 		r->gid_index = -1;
 		return 0;
 	}
-	r->gid_index = roce_v2_ipv4_gid(ctx, port, pa.gid_tbl_len, &r->gid);
-	return r->gid_index < 0 ? -1 : 0;
+	r->gid_index = roce_v2_ipv4_gid(ctx, port, pa.gid_tbl_len, &gid);
+	if (r->gid_index < 0)
+		return -1;
+	memcpy(r->gid, &gid, sizeof(r->gid));
+	return 0;
 }
 
 /* Opens the first device with a usable port; 1 when found. */
@@ -134,3 +143,18 @@ const char *pf_rdma_fork_status(void)
 	}
 	return "unknown";
 }
+
+#else	/* built without libibverbs */
+
+enum pf_result pf_rdma_open_device(struct pf_rdma *r)
+{
+	(void)r;
+	return pf_skip(PF_RDMA_UNBUILT);
+}
+
+const char *pf_rdma_fork_status(void)
+{
+	return PF_RDMA_UNBUILT;
+}
+
+#endif

@@ -5,6 +5,8 @@
  * undo is journaled before the device exists). Deleting an rxe device waits
  * until every verbs context on it is closed: pf_rdma_close() first.
  */
+#include "rdma_rxe.h"
+
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -14,7 +16,6 @@
 #include <unistd.h>
 
 #include "knob.h"
-#include "rdma.h"
 #include "shell.h"
 
 /* An up, running, non-loopback interface with an IPv4 address. */

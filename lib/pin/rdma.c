@@ -4,10 +4,22 @@
  * work requests posted on qp[0] read and write memory registered on the
  * same protection domain through qp[1], as a remote peer would.
  */
+#include "rdma.h"
+
 #include <errno.h>
 #include <string.h>
 
-#include "rdma.h"
+#include "rdma_dev.h"
+
+#if HAVE_IBVERBS
+#include <infiniband/verbs.h>
+
+_Static_assert((int)PF_RDMA_LOCAL_WRITE == (int)IBV_ACCESS_LOCAL_WRITE &&
+	       (int)PF_RDMA_REMOTE_WRITE == (int)IBV_ACCESS_REMOTE_WRITE &&
+	       (int)PF_RDMA_REMOTE_READ == (int)IBV_ACCESS_REMOTE_READ,
+	       "enum pf_rdma_access is libibverbs' access flags");
+_Static_assert(sizeof(((struct pf_rdma *)0)->gid) == sizeof(union ibv_gid),
+	       "pf_rdma.gid holds a GID");
 
 #define QP_DEPTH 16
 #define PSN 0x1234
@@ -35,8 +47,8 @@ static int to_init(struct pf_rdma *r, struct ibv_qp *qp)
 	struct ibv_qp_attr a = {
 		.qp_state = IBV_QPS_INIT,
 		.port_num = r->port,
-		.qp_access_flags = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ |
-				   IBV_ACCESS_REMOTE_WRITE,
+		.qp_access_flags = PF_RDMA_LOCAL_WRITE | PF_RDMA_REMOTE_READ |
+				   PF_RDMA_REMOTE_WRITE,
 	};
 
 	return ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
@@ -47,7 +59,7 @@ static int to_rtr(struct pf_rdma *r, struct ibv_qp *qp, uint32_t peer)
 {
 	struct ibv_qp_attr a = {
 		.qp_state = IBV_QPS_RTR,
-		.path_mtu = r->mtu,
+		.path_mtu = (enum ibv_mtu)r->mtu,
 		.dest_qp_num = peer,
 		.rq_psn = PSN,
 		.max_dest_rd_atomic = 1,
@@ -57,7 +69,7 @@ static int to_rtr(struct pf_rdma *r, struct ibv_qp *qp, uint32_t peer)
 
 	if (r->gid_index >= 0) {
 		a.ah_attr.is_global = 1;
-		a.ah_attr.grh.dgid = r->gid;
+		memcpy(&a.ah_attr.grh.dgid, r->gid, sizeof(r->gid));
 		a.ah_attr.grh.sgid_index = (uint8_t)r->gid_index;
 		a.ah_attr.grh.hop_limit = 1;
 	}
@@ -144,3 +156,33 @@ void pf_rdma_dereg(struct pf_rdma_buf *b)
 		ibv_dereg_mr(b->mr);
 	b->mr = NULL;
 }
+
+#else	/* built without libibverbs: every case SKIPs at pf_rdma_open() */
+
+enum pf_result pf_rdma_open(struct pf_rdma *r)
+{
+	memset(r, 0, sizeof(*r));
+	return pf_rdma_open_device(r);
+}
+
+void pf_rdma_close(struct pf_rdma *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+int pf_rdma_reg(struct pf_rdma *r, struct pf_rdma_buf *b, void *addr,
+		size_t len, int access)
+{
+	(void)r, (void)access;
+	b->mr = NULL;
+	b->addr = addr;
+	b->len = len;
+	return -ENOSYS;
+}
+
+void pf_rdma_dereg(struct pf_rdma_buf *b)
+{
+	b->mr = NULL;
+}
+
+#endif
