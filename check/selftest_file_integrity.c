@@ -22,6 +22,7 @@
 #include "model.h"
 #include "pagemap.h"
 #include "rofile.h"
+#include "zero_oracle.h"
 #include "zeropage.h"
 
 enum { SEED_FILE = 0x5e1f };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative self-tests of refusal verdicts (lib/oracle/refusal.h) where a case's
+ * Negative self-tests of refusal verdicts (lib/kernel/refusal.h) where a case's
  * setup asks the kernel for something: the io_uring setups of
  * lib/scenario/madv_free_dio.c and lib/scenario/pin_invariants.c (tests/uring_fixed.c makes
  * the same pf_uring_pin() call), and MADV_DONTFORK / MADV_WIPEONFORK in

@@ -103,7 +103,7 @@ static enum pf_result remote_private(struct pf_ctx *ctx)
 	return remote_write(MAP_PRIVATE, &mem_child, PF_PASS, "control on private memory");
 }
 
-/* The verdict table of lib/oracle/refusal.c. */
+/* The verdict table of lib/kernel/refusal.c. */
 static enum pf_result refusal_table(struct pf_ctx *ctx)
 {
 	(void)ctx;

@@ -20,6 +20,7 @@
 #include "backing.h"
 #include "dirty_cow.h"
 #include "model.h"
+#include "zero_oracle.h"
 #include "zeropage.h"
 
 enum { SEED_FILE = 0xc0f };

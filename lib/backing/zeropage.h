@@ -2,8 +2,8 @@
 /*
  * Read-only private anonymous mappings over the shared zero page or the
  * huge zero page, proven by pagemap and kpageflags (KPF_ZERO_PAGE, and
- * KPF_THP with contiguous PFNs for the huge one), and the oracle that the
- * zero page is still zero.
+ * KPF_THP with contiguous PFNs for the huge one). The oracle that it is
+ * still zero: lib/oracle/zero_oracle.h.
  */
 #ifndef PINFORK_ZEROPAGE_H
 #define PINFORK_ZEROPAGE_H
@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pattern.h"
 #include "pf_case.h"
 
 struct pf_zero_map {
@@ -34,12 +33,5 @@ void pf_zero_unmap(struct pf_zero_map *z);
  * *pfn (may be NULL) gets the PFN of addr. */
 int pf_zero_backed(const void *addr, size_t len, int huge, uint64_t *pfn,
 		   char *why, size_t size);
-
-/* Oracle: buf reads zeros. PF_PASS, or PF_FAIL with the first bad offset. */
-enum pf_result pf_reads_zeros(const void *buf, size_t len, const char *what,
-			      struct pf_mismatch *m);
-/* Oracle: a fresh mapping over the (huge) zero page reads zeros.
- * PF_SKIP when the fresh mapping is not backed by it. */
-enum pf_result pf_zero_page_intact(int huge, const char *when);
 
 #endif

@@ -12,7 +12,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "backing.h"
+#include "pagemap.h"
 
 const char *pf_rofile_kind_name(enum pf_rofile_kind kind)
 {

@@ -21,7 +21,7 @@ int pf_uring_register(struct pf_uring *u, void *buf, size_t len);
 void pf_uring_exit(struct pf_uring *u);
 
 /*
- * pf_uring_init() and pf_uring_register() with a verdict (lib/oracle/refusal.h):
+ * pf_uring_init() and pf_uring_register() with a verdict (lib/kernel/refusal.h):
  * SKIP for a missing prerequisite (no io_uring, io_uring_disabled,
  * RLIMIT_MEMLOCK), FAIL when [buf, buf+len) is refused while a buffer of
  * plain anonymous memory is accepted, ERROR otherwise; PF_PASS when pinned.

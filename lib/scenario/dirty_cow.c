@@ -8,7 +8,7 @@
 #include "backing.h"
 #include "force_write.h"
 #include "pagemap.h"
-#include "zeropage.h"
+#include "zero_oracle.h"
 
 enum { SEED_PAYLOAD = 0x5c0 };
 
