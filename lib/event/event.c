@@ -14,11 +14,7 @@
 
 #include "event.h"
 
-/*
- * The table, in the order cases are named. Summaries stay short: the
- * case's summary is the template's, the event's and the backing's in 256
- * bytes.
- */
+/* The table, in the order cases are named; the rows are in event_fork.c. */
 const struct pf_event *const pf_events[] = {
 	&pf_event_fork_alive,
 	&pf_event_fork_exit,

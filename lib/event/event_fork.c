@@ -244,90 +244,48 @@ static int lib_daemon(struct pf_event_run *run)
 	return err;
 }
 
-const struct pf_event pf_event_fork_alive = {
-	.name = "fork-alive",
-	.summary = "fork(), the child stays alive and checks its copy",
-	.flags = PF_EV_FORK | PF_EV_ALIVE,
-	.children = 1,
-	.start = fork_alive,
-};
+/*
+ * The rows, in the table's order (event.c); lib-vfork-system is in no
+ * table, the programs that want it name it. Summaries stay short: the
+ * case's summary is the template's, the event's and the backing's in 256
+ * bytes.
+ */
+#define EVENT_ROW(id, ev_name, ev_summary, ev_flags, ev_children, ev_start) \
+	const struct pf_event pf_event_##id = {				    \
+		.name = ev_name, .summary = ev_summary, .flags = ev_flags,  \
+		.children = ev_children, .start = ev_start,		    \
+	}
 
-const struct pf_event pf_event_fork_exit = {
-	.name = "fork-exit",
-	.summary = "fork(), the child exits at once",
-	.flags = PF_EV_FORK,
-	.children = 1,
-	.start = fork_exit,
-};
-
-const struct pf_event pf_event_fork_exec = {
-	.name = "fork-exec",
-	.summary = "fork() then exec of /bin/true",
-	.flags = PF_EV_FORK,
-	.children = 1,
-	.start = fork_exec,
-};
-
-const struct pf_event pf_event_system = {
-	.name = "system",
-	.summary = "system(): a CLONE_VM|CLONE_VFORK child, parent's view only",
-	.flags = PF_EV_SHARES_MM | PF_EV_HIDDEN,
-	.children = 1,
-	.start = lib_system,
-};
-
-const struct pf_event pf_event_popen = {
-	.name = "popen",
-	.summary = "popen(): a CLONE_VM|CLONE_VFORK child, parent's view only",
-	.flags = PF_EV_SHARES_MM | PF_EV_HIDDEN,
-	.children = 1,
-	.start = lib_popen,
-};
-
-const struct pf_event pf_event_posix_spawn = {
-	.name = "posix-spawn",
-	.summary = "posix_spawn(): a CLONE_VM|CLONE_VFORK child, parent's view only",
-	.flags = PF_EV_SHARES_MM | PF_EV_HIDDEN,
-	.children = 1,
-	.start = lib_posix_spawn,
-};
-
-const struct pf_event pf_event_thread_fork = {
-	.name = "thread-fork",
-	.summary = "fork() from another thread of the process",
-	.flags = PF_EV_FORK,
-	.children = 1,
-	.start = thread_fork,
-};
-
-const struct pf_event pf_event_lib_fork_exec = {
-	.name = "lib-fork-exec",
-	.summary = "a library's own system(): fork, exec sh -c, waitpid",
-	.flags = PF_EV_FORK | PF_EV_HIDDEN,
-	.children = 1,
-	.start = lib_fork_exec,
-};
-
-const struct pf_event pf_event_lib_thread_fork = {
-	.name = "lib-thread-fork",
-	.summary = "fork and exec from a thread that a library owns",
-	.flags = PF_EV_FORK | PF_EV_HIDDEN,
-	.children = 1,
-	.start = lib_thread_fork,
-};
-
-const struct pf_event pf_event_lib_daemon = {
-	.name = "lib-daemon",
-	.summary = "a library's daemon(3)-style double fork",
-	.flags = PF_EV_FORK | PF_EV_HIDDEN,
-	.children = 2,
-	.start = lib_daemon,
-};
-
-const struct pf_event pf_event_lib_vfork_system = {
-	.name = "lib-vfork-system",
-	.summary = "a library calls system(): CLONE_VM child, parent's view only",
-	.flags = PF_EV_SHARES_MM | PF_EV_HIDDEN,
-	.children = 1,
-	.start = lib_vfork_system,
-};
+EVENT_ROW(fork_alive, "fork-alive",
+	  "fork(), the child stays alive and checks its copy",
+	  PF_EV_FORK | PF_EV_ALIVE, 1, fork_alive);
+EVENT_ROW(fork_exit, "fork-exit",
+	  "fork(), the child exits at once",
+	  PF_EV_FORK, 1, fork_exit);
+EVENT_ROW(fork_exec, "fork-exec",
+	  "fork() then exec of /bin/true",
+	  PF_EV_FORK, 1, fork_exec);
+EVENT_ROW(system, "system",
+	  "system(): a CLONE_VM|CLONE_VFORK child, parent's view only",
+	  PF_EV_SHARES_MM | PF_EV_HIDDEN, 1, lib_system);
+EVENT_ROW(popen, "popen",
+	  "popen(): a CLONE_VM|CLONE_VFORK child, parent's view only",
+	  PF_EV_SHARES_MM | PF_EV_HIDDEN, 1, lib_popen);
+EVENT_ROW(posix_spawn, "posix-spawn",
+	  "posix_spawn(): a CLONE_VM|CLONE_VFORK child, parent's view only",
+	  PF_EV_SHARES_MM | PF_EV_HIDDEN, 1, lib_posix_spawn);
+EVENT_ROW(thread_fork, "thread-fork",
+	  "fork() from another thread of the process",
+	  PF_EV_FORK, 1, thread_fork);
+EVENT_ROW(lib_fork_exec, "lib-fork-exec",
+	  "a library's own system(): fork, exec sh -c, waitpid",
+	  PF_EV_FORK | PF_EV_HIDDEN, 1, lib_fork_exec);
+EVENT_ROW(lib_thread_fork, "lib-thread-fork",
+	  "fork and exec from a thread that a library owns",
+	  PF_EV_FORK | PF_EV_HIDDEN, 1, lib_thread_fork);
+EVENT_ROW(lib_daemon, "lib-daemon",
+	  "a library's daemon(3)-style double fork",
+	  PF_EV_FORK | PF_EV_HIDDEN, 2, lib_daemon);
+EVENT_ROW(lib_vfork_system, "lib-vfork-system",
+	  "a library calls system(): CLONE_VM child, parent's view only",
+	  PF_EV_SHARES_MM | PF_EV_HIDDEN, 1, lib_vfork_system);
