@@ -24,3 +24,28 @@ else
 	diff "$WORK/thp.before" "$WORK/thp.after" >/dev/null && pass "$thp is as it was" || { fail "$thp differs after restore"; diff "$WORK/thp.before" "$WORK/thp.after"; }
 fi
 
+
+section "restore after SIGKILL: the hugetlb pool a killed run grew shrinks back with run.sh --restore"
+pool=/proc/sys/vm/nr_hugepages
+if [ "$(id -u)" != 0 ] || [ ! -w "$pool" ]; then
+	echo "skip: needs root and $pool"
+else
+	before=$(cat "$pool")
+	grown=$((before + 2))
+	state=$WORK/state-kill-pool
+	setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$WORK/sid-pool" env PINFORK_STATE_DIR="$state" \
+		PINFORK_DEMO_KNOB="$pool" PINFORK_DEMO_KNOB_VALUE="$grown" \
+		"$demo" -t demo-knob-hang -T 60 >"$WORK/kill-pool.tap" 2>&1 &
+	disown
+	for _ in $(seq 100); do [ "$(cat "$pool")" != "$before" ] && break; sleep 0.05; done
+	sid=$(cat "$WORK/sid-pool")
+	pkill -9 -s "$sid"; sleep 0.2
+	now=$(cat "$pool")
+	[ "$now" != "$before" ] && pass "SIGKILL left the hugetlb pool at $now pages (was $before)" ||
+		fail "the killed run did not grow the pool ($(grep -m1 -E 'SKIP|not ok|Bail' "$WORK/kill-pool.tap"))"
+	PINFORK_STATE_DIR=$state ./run.sh --restore >"$WORK/restore-pool.out" 2>&1 && pass "run.sh --restore ran" ||
+		fail "run.sh --restore failed: $(tail -2 "$WORK/restore-pool.out")"
+	now=$(cat "$pool")
+	[ "$now" = "$before" ] && pass "the hugetlb pool is back at $before pages" ||
+		{ fail "the hugetlb pool is at $now pages after restore, was $before"; echo "$before" >"$pool"; }
+fi
