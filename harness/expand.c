@@ -18,6 +18,12 @@ static int event_fits(const struct pf_template *t, const struct pf_event *e)
 	return (e->flags & t->event_needs) == t->event_needs;
 }
 
+static int pin_fits(const struct pf_template *t, const struct pf_row *p)
+{
+	return (p->flags & t->pin_needs) == t->pin_needs &&
+	       !(p->flags & t->pin_excludes);
+}
+
 /* Appends to a fixed buffer; a part that does not fit is cut, never overflows. */
 static void append(char *buf, size_t size, const char *fmt, const char *part)
 {
@@ -33,11 +39,15 @@ static void name_case(struct pf_case *c)
 
 	c->name[0] = c->summary[0] = '\0';
 	append(c->name, sizeof(c->name), "%s", t->name);
+	if (c->pin)
+		append(c->name, sizeof(c->name), "-%s", c->pin->name);
 	if (c->event)
 		append(c->name, sizeof(c->name), "-%s", c->event->name);
 	if (c->backing)
 		append(c->name, sizeof(c->name), "-%s", c->backing->name);
 	append(c->summary, sizeof(c->summary), "%s", t->summary);
+	if (c->pin)
+		append(c->summary, sizeof(c->summary), "; pin: %s", c->pin->summary);
 	if (c->event)
 		append(c->summary, sizeof(c->summary), "; event: %s", c->event->summary);
 	if (c->backing)
@@ -46,7 +56,7 @@ static void name_case(struct pf_case *c)
 
 static void add_case(struct pf_case *cases, size_t *n,
 		     const struct pf_template *t, const struct pf_backing *b,
-		     const struct pf_event *e)
+		     const struct pf_event *e, const struct pf_row *p)
 {
 	struct pf_case *c = &cases[(*n)++];
 
@@ -54,12 +64,13 @@ static void add_case(struct pf_case *cases, size_t *n,
 	c->t = t;
 	c->backing = b;
 	c->event = e;
-	c->needs = t->needs | (b ? b->needs : 0);
+	c->pin = p;
+	c->needs = t->needs | (b ? b->needs : 0) | (p ? p->needs : 0);
 	name_case(c);
 }
 
-static void expand_one(const struct pf_template *t, struct pf_case *cases,
-		       size_t *n)
+static void expand_events(const struct pf_template *t, const struct pf_row *p,
+			  struct pf_case *cases, size_t *n)
 {
 	size_t nb = t->use_backing ? pf_backings_count : 1;
 	size_t ne = t->use_event ? pf_events_count : 1;
@@ -75,18 +86,41 @@ static void expand_one(const struct pf_template *t, struct pf_case *cases,
 
 			if (b && !backing_fits(t, b))
 				continue;
-			add_case(cases, n, t, b, e);
+			add_case(cases, n, t, b, e, p);
 		}
 	}
+}
+
+static void expand_one(const struct pf_template *t, struct pf_case *cases,
+		       size_t *n)
+{
+	if (!t->pins) {
+		expand_events(t, NULL, cases, n);
+		return;
+	}
+	for (size_t i = 0; i < t->pins->count; i++)
+		if (pin_fits(t, t->pins->rows[i]))
+			expand_events(t, t->pins->rows[i], cases, n);
+}
+
+/* The most cases a template can make. */
+static size_t max_cases(const struct pf_template *t)
+{
+	size_t pins = t->pins ? t->pins->count : 1;
+
+	return pins * (pf_backings_count + 1) * (pf_events_count + 1);
 }
 
 size_t pf_expand(const struct pf_template *t, size_t count,
 		 struct pf_case **out)
 {
-	size_t max = count * (pf_backings_count + 1) * (pf_events_count + 1);
-	struct pf_case *cases = calloc(max, sizeof(*cases));
+	size_t max = 1;
+	struct pf_case *cases;
 	size_t n = 0;
 
+	for (size_t i = 0; i < count; i++)
+		max += max_cases(&t[i]);
+	cases = calloc(max, sizeof(*cases));
 	if (!cases) {
 		perror("pinfork: calloc");
 		exit(1);

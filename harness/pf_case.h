@@ -16,6 +16,23 @@ struct pf_backing;
 struct pf_event;
 struct pf_region;
 
+/*
+ * A row of a table that lib/ hands to the harness through a template (the
+ * pins): the harness knows a row by these fields only. lib's own row
+ * struct begins with one, so the test function gets the whole row back.
+ */
+struct pf_row {
+	const char *name;	/* appended to case names */
+	const char *summary;
+	unsigned flags;		/* the table's own flag bits */
+	unsigned needs;		/* enum pf_need */
+};
+
+struct pf_table {
+	const struct pf_row *const *rows;
+	size_t count;
+};
+
 /* What a case needs before it can run at all (fstests' _require_*). */
 enum pf_need {
 	PF_NEED_ROOT	= 1u << 0,
@@ -55,6 +72,7 @@ struct pf_ctx {
 	const struct pf_case *c;
 	struct pf_region *region;	/* NULL for cases without a backing */
 	const struct pf_event *event;	/* NULL for cases without an event */
+	const struct pf_row *pin;	/* NULL for cases without a pin */
 	double race_seconds;		/* duration of time-bounded races */
 	const void *arg;		/* the template's arg */
 };
@@ -64,7 +82,7 @@ typedef enum pf_result (*pf_test_fn)(struct pf_ctx *ctx);
 #define PF_MAX_REFS 6
 
 struct pf_template {
-	const char *name;		/* name stem; backing/event names are appended */
+	const char *name;		/* name stem; pin/event/backing names are appended */
 	const char *summary;
 	pf_test_fn run;
 	const void *arg;		/* passed to run as ctx->arg: one function, many templates */
@@ -77,6 +95,9 @@ struct pf_template {
 	int use_backing;		/* expand over backings */
 	unsigned event_needs;		/* event flags it requires (PF_EV_*) */
 	int use_event;			/* expand over events */
+	const struct pf_table *pins;	/* expand over these pins (NULL: none) */
+	unsigned pin_needs;		/* pin flags it requires */
+	unsigned pin_excludes;		/* pin flags it cannot work with */
 	size_t min_len;			/* region length asked from the backing */
 	/*
 	 * A known kernel limitation with no fix yet, on the backings whose
@@ -96,6 +117,7 @@ struct pf_case {
 	const struct pf_template *t;
 	const struct pf_backing *backing;
 	const struct pf_event *event;
+	const struct pf_row *pin;
 	unsigned needs;
 };
 

@@ -59,6 +59,7 @@ static enum pf_result case_body(const struct pf_case *c,
 	struct pf_ctx ctx = {
 		.c = c,
 		.event = c->event,
+		.pin = c->pin,
 		.race_seconds = o->race_seconds,
 		.arg = c->t->arg,
 	};
