@@ -5,7 +5,7 @@
 CC       ?= gcc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ilib
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -Ilib -Ilib/pin
 override LDLIBS += -luring -lpthread
 INSTALL_PATH ?= $(CURDIR)/install
 
@@ -16,7 +16,7 @@ msg  = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 HELPER_SO := $(BUILD)/lib/libpinfork_helper.so
-LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c,$(wildcard harness/*.c) $(wildcard lib/*.c))
+LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c,$(wildcard harness/*.c) $(wildcard lib/*.c) $(wildcard lib/pin/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -54,6 +54,8 @@ $(BUILD)/tests/% $(BUILD)/check/%: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../li
 $(BUILD)/tests/rdma_%: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
 $(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
+# So do the programs of the pin table (lib/pin/pin_rdma*.c).
+$(BUILD)/tests/pin_fork $(BUILD)/check/selftest_pins: override LDLIBS += -libverbs
 # pin_invariants alone links libnuma (move_pages, mbind).
 $(BUILD)/tests/pin_invariants: override LDLIBS += -lnuma
 # Held I/O (lib/held_*.c): the FUSE backend's server is libfuse3.
