@@ -23,7 +23,7 @@ static enum pf_result odirect_take(struct pf_pin_state *st)
 const struct pf_pin pf_pin_odirect = {
 	.row = {
 		.name = "odirect",
-		.summary = "O_DIRECT pread/pwrite (short-term pin for the syscall)",
+		.summary = "O_DIRECT pread/pwrite (short-term pin)",
 		.flags = PF_PIN_SHORTTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES,
 		.needs = PF_NEED_ODIRECT,
 	},

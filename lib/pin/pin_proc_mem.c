@@ -83,7 +83,7 @@ static void proc_mem_release(struct pf_pin_state *st)
 const struct pf_pin pf_pin_proc_mem = {
 	.row = {
 		.name = "proc-mem",
-		.summary = "/proc/PID/mem read/write (FOLL_FORCE, for the syscall)",
+		.summary = "/proc/PID/mem read/write (FOLL_FORCE)",
 		.flags = PF_PIN_SHORTTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES |
 			 PF_PIN_FOLL_FORCE,
 	},

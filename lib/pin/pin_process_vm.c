@@ -50,7 +50,7 @@ static enum pf_result process_vm_bring(struct pf_pin_state *st, uint32_t seed)
 const struct pf_pin pf_pin_process_vm = {
 	.row = {
 		.name = "process-vm",
-		.summary = "process_vm_readv/writev (short-term pin for the copy)",
+		.summary = "process_vm_readv/writev (short-term pin)",
 		.flags = PF_PIN_SHORTTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES,
 	},
 	.take = process_vm_take,

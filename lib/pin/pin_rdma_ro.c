@@ -24,7 +24,7 @@ static enum pf_result ro_send(struct pf_pin_state *st, uint32_t seed)
 const struct pf_pin pf_pin_rdma_ro = {
 	.row = {
 		.name = "rdma-ro",
-		.summary = "read-only RDMA MR (long-term pin without FOLL_WRITE): RDMA READ, SEND",
+		.summary = "read-only RDMA MR (long-term, no FOLL_WRITE)",
 		.flags = PF_PIN_LONGTERM | PF_PIN_DEV_READS | PF_PIN_DEVICE,
 		.needs = PF_NEED_RDMA,
 	},

@@ -21,7 +21,7 @@ static enum pf_result rw_bring(struct pf_pin_state *st, uint32_t seed)
 const struct pf_pin pf_pin_rdma_rw = {
 	.row = {
 		.name = "rdma-rw",
-		.summary = "RDMA MR, remote read/write (long-term pin; soft-RoCE loopback RC)",
+		.summary = "RDMA MR, remote read/write (long-term pin)",
 		.flags = PF_PIN_LONGTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES |
 			 PF_PIN_DEVICE,
 		.needs = PF_NEED_RDMA,

@@ -36,7 +36,7 @@ static enum pf_result uring_dio_take(struct pf_pin_state *st)
 const struct pf_pin pf_pin_uring_dio = {
 	.row = {
 		.name = "uring-dio",
-		.summary = "O_DIRECT through io_uring, no fixed buffer (pinned per request)",
+		.summary = "O_DIRECT through io_uring, no fixed buffer",
 		.flags = PF_PIN_SHORTTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES,
 		.needs = PF_NEED_URING | PF_NEED_ODIRECT,
 	},

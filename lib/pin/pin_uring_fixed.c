@@ -55,7 +55,7 @@ static void fixed_release(struct pf_pin_state *st)
 const struct pf_pin pf_pin_uring_fixed = {
 	.row = {
 		.name = "uring-fixed",
-		.summary = "io_uring fixed buffer (long-term pin), WRITE_FIXED/READ_FIXED",
+		.summary = "io_uring fixed buffer (long-term pin)",
 		.flags = PF_PIN_LONGTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES,
 		.needs = PF_NEED_URING | PF_NEED_ODIRECT,
 	},

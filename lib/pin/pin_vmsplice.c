@@ -169,7 +169,7 @@ static void vmsplice_release(struct pf_pin_state *st)
 const struct pf_pin pf_pin_vmsplice = {
 	.row = {
 		.name = "vmsplice",
-		.summary = "vmsplice() into a pipe (page references until the pipe is read)",
+		.summary = "vmsplice() into a pipe (page references)",
 		.flags = PF_PIN_REFS | PF_PIN_DEV_READS,
 	},
 	.take = vmsplice_take,
