@@ -114,32 +114,28 @@ static enum pf_result run(struct pf_ctx *ctx)
 static const enum symptom healthy_pin = HEALTHY, stale_send = STALE_SEND,
 			  lost_bring = LOST_BRING;
 
+#define EVERY_PIN .run = run, .pins = &pf_pin_table, .timeout = 60
+
 static const struct pf_template templates[] = {
 	{
 		.name = "healthy",
 		.summary = "a pin on its own mapping: send and bring pass",
-		.run = run,
 		.arg = &healthy_pin,
-		.pins = &pf_pin_table,
-		.timeout = 60,
+		EVERY_PIN,
 	},
 	{
 		.name = "stale-send",
 		.summary = "the CPU writes a mapping the pin does not back: send reports stale data",
-		.run = run,
 		.arg = &stale_send,
-		.pins = &pf_pin_table,
 		.pin_needs = PF_PIN_DEV_READS,
-		.timeout = 60,
+		EVERY_PIN,
 	},
 	{
 		.name = "lost-bring",
 		.summary = "the device writes pages the CPU does not map: bring reports the lost data",
-		.run = run,
 		.arg = &lost_bring,
-		.pins = &pf_pin_table,
 		.pin_needs = PF_PIN_DEV_WRITES,
-		.timeout = 60,
+		EVERY_PIN,
 	},
 };
 

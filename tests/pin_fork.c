@@ -111,6 +111,9 @@ out:
 }
 
 #define FORK_COPIES_PINNED "70e806e4e645", "d042035eaf5f", "4eae4efa2c29"
+/* Every pin, event and backing whose flags fit; RDMA setup takes seconds. */
+#define OVER_THE_TABLES							\
+	.pins = &pf_pin_table, .use_event = 1, .use_backing = 1, .timeout = 60
 
 static const struct pf_template templates[] = {
 	{
@@ -118,34 +121,25 @@ static const struct pf_template templates[] = {
 		.summary = "parent writes after the event: the pin stays coherent both ways",
 		.run = parent_writes,
 		.fixes = { FORK_COPIES_PINNED },
-		.pins = &pf_pin_table,
 		.pin_excludes = PF_PIN_REFS,
-		.use_event = 1,
-		.use_backing = 1,
-		.timeout = 60,
+		OVER_THE_TABLES,
 	},
 	{
 		.name = "parent-writes",
 		.summary = "parent writes after a CLONE_VM child: the references see it",
 		.run = parent_writes,
-		.pins = &pf_pin_table,
 		.pin_needs = PF_PIN_REFS,
 		.event_needs = PF_EV_SHARES_MM,
-		.use_event = 1,
-		.use_backing = 1,
-		.timeout = 60,
+		OVER_THE_TABLES,
 	},
 	{
 		.name = "child-writes",
 		.summary = "the child writes its copy: the parent's data and what the pin sends stay",
 		.run = child_writes,
 		.fixes = { FORK_COPIES_PINNED, "09854ba94c6a" },
-		.pins = &pf_pin_table,
 		.pin_needs = PF_PIN_DEV_READS,
 		.event_needs = PF_EV_FORK | PF_EV_ALIVE,
-		.use_event = 1,
-		.use_backing = 1,
-		.timeout = 60,
+		OVER_THE_TABLES,
 	},
 };
 
