@@ -45,9 +45,18 @@ static enum pf_result coherent(struct pf_pin_state *st, uint32_t cpu_seed)
 	return res == PF_SKIP ? pf_skip("pin %s moves no data", pf_pin_name(st)) : res;
 }
 
-static enum pf_result event_failed(const struct pf_event *ev, int err)
+/* The pin on the region, then the event (fn runs in an alive child). */
+static enum pf_result take_then_event(struct pf_ctx *ctx, struct pf_pin_state *st,
+				      struct pf_event_run *ev, pf_child_fn fn,
+				      void *arg)
 {
-	return pf_error("%s: %s", ev->name, strerror(-err));
+	enum pf_result res = take(ctx, st);
+	int err;
+
+	if (res != PF_PASS)
+		return res;
+	err = pf_event_start(ev, ctx->event, fn, arg);
+	return err ? pf_error("%s: %s", ctx->event->name, strerror(-err)) : PF_PASS;
 }
 
 static enum pf_result parent_writes(struct pf_ctx *ctx)
@@ -56,21 +65,13 @@ static enum pf_result parent_writes(struct pf_ctx *ctx)
 	struct pf_child_view view = { r->base, r->len, SEED_BEFORE };
 	struct pf_pin_state st;
 	struct pf_event_run ev;
-	enum pf_result res = take(ctx, &st);
-	int err;
+	enum pf_result res = take_then_event(ctx, &st, &ev, pf_child_keeps, &view);
 
-	if (res != PF_PASS)
-		goto out;
-	err = pf_event_start(&ev, ctx->event, pf_child_keeps, &view);
-	if (err) {
-		res = event_failed(ctx->event, err);
-		goto out;
+	if (res == PF_PASS) {
+		pf_pattern_fill(r->base, r->len, SEED_PARENT);
+		/* the alive child checks its copy after the device wrote too */
+		res = pf_worst(coherent(&st, SEED_PARENT), pf_event_end(&ev));
 	}
-	pf_pattern_fill(r->base, r->len, SEED_PARENT);
-	res = coherent(&st, SEED_PARENT);
-	/* the alive child checks its copy after the device wrote too */
-	res = pf_worst(res, pf_event_end(&ev));
-out:
 	pf_pin_release(&st);
 	return res;
 }
@@ -88,24 +89,16 @@ static enum pf_result child_writes(struct pf_ctx *ctx)
 	struct pf_region *r = ctx->region;
 	struct pf_pin_state st;
 	struct pf_event_run ev;
-	enum pf_result res = take(ctx, &st);
-	int err;
+	enum pf_result res = take_then_event(ctx, &st, &ev, child_writes_its_copy, r);
 
-	if (res != PF_PASS)
-		goto out;
-	err = pf_event_start(&ev, ctx->event, child_writes_its_copy, r);
-	if (err) {
-		res = event_failed(ctx->event, err);
-		goto out;
-	}
 	/* the child must have written its copy, or nothing was tested */
-	res = pf_event_end(&ev);
+	if (res == PF_PASS)
+		res = pf_event_end(&ev);
 	if (res == PF_PASS)
 		res = pf_view_holds(r->base, r->len, SEED_BEFORE,
 				    "the parent's memory changed when the child wrote its copy");
 	if (res == PF_PASS)
 		res = pf_pin_send(&st, SEED_BEFORE);
-out:
 	pf_pin_release(&st);
 	return res;
 }
