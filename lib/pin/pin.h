@@ -34,7 +34,7 @@ enum pf_pin_flag {
 	 * Page references (FOLL_GET), not FOLL_PIN: fork does not copy the
 	 * page for them, so a write after fork COWs the page away from the
 	 * reference, as it must (the fix of CVE-2020-29374, 09854ba94c6a):
-	 * such a pin sends what the page held before the fork.
+	 * such a pin goes on sending what the page held at that write.
 	 */
 	PF_PIN_REFS	= 1u << 6,
 	PF_PIN_DEVICE	= 1u << 7,	/* a device (NIC) moves the data, not a syscall */
