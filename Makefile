@@ -70,11 +70,10 @@ $(BUILD)/check/%: $(BUILD)/check/%.o $(BUILD)/libpinfork.a $(HELPER_SO)
 # build/lib from build/tests and build/check, next to the program once
 # installed (harness/install.sh copies build/lib/*.so there).
 $(BUILD)/tests/% $(BUILD)/check/%: override LDLIBS += -Wl,-rpath,'$$ORIGIN/../lib:$$ORIGIN'
-# RDMA programs alone link libibverbs.
+# Every program links libibverbs when it is there: the pin table (lib/model
+# hands it to every program) has RDMA rows (lib/pin/pin_rdma*.c).
 ifeq ($(HAVE_IBVERBS),1)
-$(BUILD)/tests/rdma_%: override LDLIBS += -libverbs
-$(BUILD)/check/selftest_rdma: override LDLIBS += -libverbs
-$(BUILD)/check/selftest_rdma_%: override LDLIBS += -libverbs
+$(BUILD)/tests/% $(BUILD)/check/%: override LDLIBS += -libverbs
 endif
 # pin_invariants alone links libnuma (the NUMA nodes of lib/kernel/numa_nodes.c).
 ifeq ($(HAVE_NUMA),1)

@@ -14,3 +14,13 @@ for t in "$BUILD"/check/selftest_*; do
 	fi
 done
 
+
+# every pin row (lib/pin/) has a healthy case and at least one failure symptom
+pins_list=$("$BUILD"/check/selftest_pins -l | cut -f1)
+rows=$(printf '%s\n' "$pins_list" | sed -n 's/^healthy-//p')
+missing=$(for p in $rows; do printf '%s\n' "$pins_list" | grep -Eq "^(stale-send|lost-bring)-$p\$" || echo "$p"; done)
+if [ -n "$rows" ] && [ -z "$missing" ]; then
+	pass "selftest_pins: each of $(echo $rows | wc -w) pin rows has its failure symptom"
+else
+	fail "selftest_pins: pin rows without a failure symptom: ${missing:-no rows listed}"
+fi

@@ -7,6 +7,7 @@
 #include "backing.h"
 #include "event.h"
 #include "needs.h"
+#include "pin.h"
 
 static struct pf_row *rows_alloc(size_t count)
 {
@@ -44,6 +45,19 @@ static const struct pf_row *event_rows(void)
 	return rows;
 }
 
+static const struct pf_row *pin_rows(void)
+{
+	struct pf_row *rows = rows_alloc(pf_pins_count);
+
+	for (size_t i = 0; i < pf_pins_count; i++) {
+		const struct pf_pin *p = pf_pins[i];
+
+		rows[i] = (struct pf_row){ p->name, p->summary, p->flags,
+					   p->needs, p };
+	}
+	return rows;
+}
+
 /* A backing row's run: its region, set up and verified, around fn. */
 static enum pf_result run_backing(const struct pf_row *row, struct pf_ctx *ctx,
 				  pf_test_fn fn)
@@ -57,7 +71,11 @@ const struct pf_tables *pf_model(void)
 
 	if (tables.needs_check)
 		return &tables;
-	tables.dim[PF_DIM_PIN] = (struct pf_table){ .label = "pin" };
+	tables.dim[PF_DIM_PIN] = (struct pf_table){
+		.label = "pin",
+		.rows = pin_rows(),
+		.count = pf_pins_count,
+	};
 	tables.dim[PF_DIM_EVENT] = (struct pf_table){
 		.label = "event",
 		.rows = event_rows(),

@@ -25,7 +25,7 @@ enum pf_result pf_isolation_verdict(int child_status)
 	return pf_fail("the child's memory changed: isolation broken");
 }
 
-static enum pf_result file_holds(struct pf_scratch *s, size_t len,
+enum pf_result pf_file_holds(struct pf_scratch *s, size_t len,
 				 const void *ref, uint32_t seed,
 				 const char *what)
 {
@@ -41,7 +41,7 @@ static enum pf_result file_holds(struct pf_scratch *s, size_t len,
 	return pf_fail("%s", what);
 }
 
-static enum pf_result view_holds(const void *view, size_t len, uint32_t seed,
+enum pf_result pf_view_holds(const void *view, size_t len, uint32_t seed,
 				 const char *what)
 {
 	struct pf_mismatch m;
@@ -59,7 +59,7 @@ enum pf_result pf_fixed_sends(struct pf_uring *u, struct pf_scratch *s,
 
 	if (n != (int)len)
 		return pf_error("WRITE_FIXED: %s", n < 0 ? strerror(-n) : "short write");
-	return file_holds(s, len, NULL, seed,
+	return pf_file_holds(s, len, NULL, seed,
 			  "WRITE_FIXED sent stale data: the pinned pages no longer back the CPU's mapping");
 }
 
@@ -74,7 +74,7 @@ enum pf_result pf_fixed_brings(struct pf_uring *u, struct pf_scratch *s,
 	n = pf_uring_read_fixed(u, s->dio_fd, io_buf, len, 0);
 	if (n != (int)len)
 		return pf_error("READ_FIXED: %s", n < 0 ? strerror(-n) : "short read");
-	return view_holds(view, len, seed,
+	return pf_view_holds(view, len, seed,
 			  "READ_FIXED data did not reach the CPU's mapping");
 }
 
@@ -88,7 +88,7 @@ enum pf_result pf_dio_read_reaches(struct pf_scratch *s, void *io_buf,
 	err = pf_dio_read(s, io_buf, len, 0);
 	if (err)
 		return pf_error("O_DIRECT read: %s", strerror(-err));
-	return view_holds(view, len, seed,
+	return pf_view_holds(view, len, seed,
 			  "O_DIRECT read data did not reach the CPU's mapping");
 }
 
@@ -99,6 +99,6 @@ enum pf_result pf_dio_write_sends(struct pf_scratch *s, const void *buf,
 
 	if (err)
 		return pf_error("O_DIRECT write: %s", strerror(-err));
-	return file_holds(s, len, view, 0,
+	return pf_file_holds(s, len, view, 0,
 			  "O_DIRECT write sent other data than the CPU's mapping holds");
 }

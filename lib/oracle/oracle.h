@@ -28,6 +28,13 @@ int pf_child_keeps(void *view);
 /* The exit status of a child that ran pf_child_keeps, as a verdict. */
 enum pf_result pf_isolation_verdict(int child_status);
 
+/* The CPU's view holds seed's pattern; else FAIL with what and the first bad offset. */
+enum pf_result pf_view_holds(const void *view, size_t len, uint32_t seed,
+			     const char *what);
+/* The scratch file's first len bytes hold ref (or, ref NULL, seed's pattern). */
+enum pf_result pf_file_holds(struct pf_scratch *s, size_t len, const void *ref,
+			     uint32_t seed, const char *what);
+
 /* CPU -> device: WRITE_FIXED of buf must send the pattern of seed. */
 enum pf_result pf_fixed_sends(struct pf_uring *u, struct pf_scratch *s,
 			      const void *buf, size_t len, uint32_t seed);

@@ -80,12 +80,20 @@ static int control_register(struct pf_uring *u)
 	return err;
 }
 
-enum pf_result pf_uring_pin(struct pf_uring *u, void *buf, size_t len)
+enum pf_result pf_uring_open(struct pf_uring *u)
 {
 	int err = pf_uring_init(u);
 
-	if (err)
-		return init_verdict(-err);
+	return err ? init_verdict(-err) : PF_PASS;
+}
+
+enum pf_result pf_uring_pin(struct pf_uring *u, void *buf, size_t len)
+{
+	enum pf_result res = pf_uring_open(u);
+	int err;
+
+	if (res != PF_PASS)
+		return res;
 	err = pf_uring_register(u, buf, len);
 	if (!err)
 		return PF_PASS;
@@ -110,24 +118,37 @@ static int submit_and_wait(struct pf_uring *u)
 	return res;
 }
 
-int pf_uring_read_fixed(struct pf_uring *u, int fd, void *buf, size_t len,
-			size_t off)
+/* One request on the ring; fixed ops use registered buffer 0 (buf_index 0). */
+static int one_request(struct pf_uring *u, int op, int fd, const void *buf,
+		       size_t len, size_t off)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
 
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_read_fixed(sqe, fd, buf, (unsigned)len, off, 0);
+	io_uring_prep_rw(op, sqe, fd, buf, (unsigned)len, off);
 	return submit_and_wait(u);
+}
+
+int pf_uring_read_fixed(struct pf_uring *u, int fd, void *buf, size_t len,
+			size_t off)
+{
+	return one_request(u, IORING_OP_READ_FIXED, fd, buf, len, off);
 }
 
 int pf_uring_write_fixed(struct pf_uring *u, int fd, const void *buf,
 			 size_t len, size_t off)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+	return one_request(u, IORING_OP_WRITE_FIXED, fd, buf, len, off);
+}
 
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_write_fixed(sqe, fd, buf, (unsigned)len, off, 0);
-	return submit_and_wait(u);
+int pf_uring_read(struct pf_uring *u, int fd, void *buf, size_t len, size_t off)
+{
+	return one_request(u, IORING_OP_READ, fd, buf, len, off);
+}
+
+int pf_uring_write(struct pf_uring *u, int fd, const void *buf, size_t len,
+		   size_t off)
+{
+	return one_request(u, IORING_OP_WRITE, fd, buf, len, off);
 }

@@ -20,6 +20,9 @@ int pf_uring_init(struct pf_uring *u);
 int pf_uring_register(struct pf_uring *u, void *buf, size_t len);
 void pf_uring_exit(struct pf_uring *u);
 
+/* pf_uring_init() with a verdict: SKIP, ERROR, or PF_PASS when the ring is ready. */
+enum pf_result pf_uring_open(struct pf_uring *u);
+
 /*
  * pf_uring_init() and pf_uring_register() with a verdict (lib/kernel/refusal.h):
  * SKIP for a missing prerequisite (no io_uring, io_uring_disabled,
@@ -36,5 +39,9 @@ int pf_uring_read_fixed(struct pf_uring *u, int fd, void *buf, size_t len,
 			size_t off);
 int pf_uring_write_fixed(struct pf_uring *u, int fd, const void *buf,
 			 size_t len, size_t off);
+/* IORING_OP_READ / WRITE of a plain buffer (pinned by the kernel per request). */
+int pf_uring_read(struct pf_uring *u, int fd, void *buf, size_t len, size_t off);
+int pf_uring_write(struct pf_uring *u, int fd, const void *buf, size_t len,
+		   size_t off);
 
 #endif
