@@ -106,6 +106,9 @@ else
 		vm_report_race "$rec" "$kver"
 		rdma=$(awk -F'\t' '$1 ~ /^rdma/ && $3 == "pass"' "$rec" | wc -l)
 		[ "$rdma" -ge 10 ] && pass "$rdma RDMA cases pass on soft-RoCE in the VM" || fail "only $rdma RDMA cases passed in the VM"
+		rdma=$(awk -F'\t' '$1 == "pin_fork" && $2 ~ /-rdma-r[ow]-/ && $3 == "pass"' "$rec" | wc -l)
+		[ "$rdma" -ge 100 ] && pass "pin_fork: $rdma cases of the RDMA pin rows pass on soft-RoCE in the VM" ||
+			fail "pin_fork: only $rdma cases of the RDMA pin rows passed in the VM"
 		others=$(awk -F'\t' '$1 != "odirect_race" && $1 != "odirect_held" && ($3 == "fail" || $3 == "error" || $3 == "timeout") { print $1 " " $2 " " $3 ": " $5 }' "$rec")
 		[ -z "$others" ] && pass "no other case fails or errs on $kver" || { fail "unexpected failures on $kver:"; echo "$others" | sed 's/^/     /'; }
 		cut_short=$(awk -F'\t' '$2 != 0 && $2 != 1 && $2 != 4 { print $1 ": " $3 " after " $4 " s" }' "$vmres/programs.tsv")
