@@ -6,8 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define READ_SECONDS 10		/* a read waits no longer than the scene */
-
 static long read_pread(struct pf_held_run *run)
 {
 	ssize_t n = pread(pf_held_fd(run->h), run->page, run->half, run->off);
@@ -25,25 +23,8 @@ static enum pf_result ring_up(struct pf_held_run *run)
 /* io_uring READ of a plain user buffer: the kernel takes the pages per I/O. */
 static long read_uring(struct pf_held_run *run)
 {
-	struct __kernel_timespec ts = { .tv_sec = READ_SECONDS };
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&run->u.ring);
-	struct io_uring_cqe *cqe;
-	long res;
-	int err;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_read(sqe, pf_held_fd(run->h), run->page,
-			   (unsigned)run->half, run->off);
-	err = io_uring_submit(&run->u.ring);
-	if (err < 0)
-		return err;
-	err = io_uring_wait_cqe_timeout(&run->u.ring, &cqe, &ts);
-	if (err)
-		return err;
-	res = cqe->res;
-	io_uring_cqe_seen(&run->u.ring, cqe);
-	return res;
+	return pf_uring_read(&run->u, pf_held_fd(run->h), run->page, run->half,
+			     run->off);
 }
 
 /* The page as fixed buffer 0: a long-term pin taken before the read. */
