@@ -5,8 +5,13 @@
 # folder. Run as root: cases that need root SKIP otherwise.
 #
 # usage: ./run.sh [options]
-#   --list                 list every case: PROG CASE SUMMARY (the cases of
-#                          --profile if given, else of every profile)
+#   --list                 list every case (the cases of --profile if given,
+#                          else of every profile): a header line, then one
+#                          tab-separated line a case: program case backing
+#                          pin event groups summary fixes. '-' marks a
+#                          dimension the case does not expand over; groups
+#                          are the profiles that run it (quick,full,stress)
+#   --list --json          the same as a JSON array of objects with those keys
 #   -t, --tests GLOB       run only cases matching GLOB (repeatable or
 #                          comma-separated; passed to each program as -t)
 #   -p, --profile NAME     quick | full (default) | stress: configs/profile-NAME.conf
@@ -27,7 +32,9 @@
 #                          bzImage, a Debian linux-image .deb, or 'debian'
 #   --modules DIR          the modules folder (lib/modules/VER) of a bzImage
 #   --compare OLD NEW      what changed between two results folders: new
-#                          failures first, then fixed, then newly skipped
+#                          failures first, then fixed, then newly skipped. A
+#                          case renamed in between (configs/aliases.tsv:
+#                          program, old name, new name) compares as one case
 #   -h, --help
 # An option's value may not start with '-' (it is taken for a forgotten
 # value): write --tests=-x if you mean it.
@@ -37,7 +44,8 @@
 # VM run (--kernel) changes nothing on the host and takes no lock.
 # Environment: PINFORK_BUILD (build folder, default ./build),
 # PINFORK_STATE_DIR (knob journal and lock, default /var/tmp/pinfork),
-# PINFORK_LOCK_WAIT.
+# PINFORK_LOCK_WAIT, PINFORK_ALIASES (the alias table of --compare, default
+# configs/aliases.tsv).
 # Exit: 0 nothing failed; 1 a case or program failed (in any round), the run
 # was interrupted, its results could not all be written (the summary still
 # goes to the terminal), the lock was not had, or the build failed;
@@ -67,7 +75,7 @@ DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel fuse3-devel)
 APT_OPTIONAL=(libibverbs-dev ibverbs-providers rdma-core libnuma-dev)
 DNF_OPTIONAL=(rdma-core-devel libibverbs numactl-devel)
 
-opt_prebuilt=0 opt_list=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
+opt_prebuilt=0 opt_list=0 opt_json=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
 opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
 opt_repeat=1
 vm_args=()		# the arguments a VM run passes on to ./run.sh
@@ -123,6 +131,7 @@ parse_args() {
 			fi
 			opt_repeat=$((10#$val)) ;;
 		--list) opt_list=1 ;;
+		--json) opt_json=1 ;;
 		-t|--tests) globs=${globs:+$globs,}$val ;;
 		-p|--profile)
 			[ -f "$REPO/configs/profile-$val.conf" ] ||
@@ -152,6 +161,9 @@ parse_args() {
 		esac
 		shift
 	done
+	if [ "$opt_json" = 1 ] && [ "$opt_list" = 0 ]; then
+		usage_error "--json goes with --list"
+	fi
 	if [ $((opt_list + opt_restore)) -gt 1 ]; then
 		usage_error "--list and --restore do not go together"
 	fi
@@ -315,19 +327,55 @@ prog_limit() {
 
 # ---- listing -----------------------------------------------------------------
 
-list_cases() {
-	local path prog name summary listed=0
+LIST_FIELDS=(program case backing pin event groups summary fixes)
+
+# One tab-separated line a case, in LIST_FIELDS order.
+list_rows() {
+	local path prog name pin event backing groups summary fixes
 	while read -r path; do
 		prog=${path##*/}
 		args=(-p "${opt_profile:-stress}")
 		[ -z "$globs" ] || args+=(-t "$globs")
-		while IFS=$'\t' read -r name summary _; do
+		while IFS=$'\t' read -r name pin event backing groups summary fixes _; do
 			[ -n "$name" ] || continue
-			printf '%s %s %s\n' "$prog" "$name" "$summary"
-			listed=$((listed + 1))
+			printf '%s\t' "$prog" "$name" "$backing" "$pin" "$event" "$groups" "$summary"
+			printf '%s\n' "$fixes"
 		done < <("$path" --list "${args[@]}" || say "$prog --list failed")
 	done < <(test_programs)
-	[ "$listed" -gt 0 ] || say "no case matched"
+}
+
+# Tab-separated lines as a JSON array of objects keyed by LIST_FIELDS.
+rows_to_json() {
+	awk -F'\t' -v fields="${LIST_FIELDS[*]}" '
+	# a backslash before each \ and ", spelled out: awks differ on gsub and \\
+	function quote(s,   out, i, ch) {
+		gsub(/[\001-\037]/, " ", s)
+		for (i = 1; i <= length(s); i++) {
+			ch = substr(s, i, 1)
+			out = out (ch == "\\" || ch == "\"" ? "\\" : "") ch
+		}
+		return "\"" out "\""
+	}
+	BEGIN { n = split(fields, name, " "); printf "[" }
+	{
+		printf "%s\n  {", (NR > 1 ? "," : "")
+		for (i = 1; i <= n; i++)
+			printf "%s%s: %s", (i > 1 ? ", " : ""), quote(name[i]), quote($i)
+		printf "}"
+	}
+	END { printf "%s]\n", (NR ? "\n" : "") }'
+}
+
+list_cases() {
+	local rows
+	rows=$(list_rows)
+	[ -n "$rows" ] || say "no case matched"
+	if [ "$opt_json" = 1 ]; then
+		printf '%s' "$rows${rows:+$'\n'}" | rows_to_json
+	else
+		(IFS=$'\t'; printf '%s\n' "${LIST_FIELDS[*]}")
+		[ -z "$rows" ] || printf '%s\n' "$rows"
+	fi
 }
 
 # ---- environment and kernel log ---------------------------------------------------
@@ -809,7 +857,8 @@ results_kernel() {
 
 # Prints the changes from OLD to NEW; exit 1 when NEW has new failures.
 compare_results() {
-	local old=$1 new=$2 d
+	local old=$1 new=$2 aliases=${PINFORK_ALIASES:-$REPO/configs/aliases.tsv} d
+	[ -f "$aliases" ] || aliases=/dev/null
 	for d in "$old" "$new"; do
 		[ -f "$d/records.tsv" ] || usage_error "$d: not a results folder (no records.tsv)"
 		# no records is no verdict: it must not hide the other side's failures
@@ -818,14 +867,28 @@ compare_results() {
 	done
 	printf 'pinfork compare\n  old: %s (%s)\n  new: %s (%s)\n' \
 		"$old" "$(results_kernel "$old")" "$new" "$(results_kernel "$new")"
-	awk -F'\t' '
+	awk -F'\t' -v aliases="$aliases" '
 	function bad(s) { return s == "fail" || s == "error" || s == "timeout" }
 	function show(title, list, n) {
 		printf "\n%s (%d)\n", title, n
 		if (!n) print "  none"
 		else printf "%s", list
 	}
-	FNR == NR { old[$1 " " $2] = $3; next }
+	# the new name of a case renamed since (an alias may have been renamed again)
+	function current(prog, name,   hops) {
+		while ((prog " " name) in renamed && hops++ < 16)
+			name = renamed[prog " " name]
+		return name
+	}
+	BEGIN {
+		while ((getline line < aliases) > 0)
+			if (line !~ /^[[:space:]]*(#|$)/ && split(line, f, "\t") >= 3)
+				renamed[f[1] " " f[2]] = f[3]
+	}
+	FNR == NR {
+		name = current($1, $2); nrenamed += name != $2
+		old[$1 " " name] = $3; next
+	}
 	{
 		key = $1 " " $2; was = (key in old) ? old[key] : "absent"; seen[key] = 1
 		if (bad($3) && !bad(was)) {
@@ -848,6 +911,7 @@ compare_results() {
 		show("newly skipped", skips, ns)
 		printf "\nstill failing: %d; now run and passing (skipped before): %d; cases only in old: %d\n",
 			still, nr, gone
+		if (nrenamed) printf "renamed since (the alias table): %d\n", nrenamed
 		exit nf ? 1 : 0
 	}' "$old/records.tsv" "$new/records.tsv"
 }

@@ -20,7 +20,9 @@ static void usage(const char *prog, FILE *out)
 {
 	fprintf(out,
 		"usage: %s [options]\n"
-		"  -l, --list            list cases: name, summary, fixes, CVEs\n"
+		"  -l, --list            list cases, one a line, tab-separated: name, pin,\n"
+		"                        event, backing, profiles (quick,full,stress),\n"
+		"                        summary, fixes, CVEs ('-' when empty)\n"
 		"  -t, --tests GLOB      run cases whose name matches GLOB (repeatable,\n"
 		"                        comma-separated)\n"
 		"  -T, --timeout SEC     per-case timeout (default: the case's own)\n"
@@ -137,18 +139,51 @@ static void join_refs(char *buf, size_t size, const char *const *refs)
 		n += snprintf(buf + n, size - n, "%s%s", i ? "," : "", refs[i]);
 }
 
+static const char *row_name(const struct pf_case *c, enum pf_dim dim)
+{
+	return c->row[dim] ? c->row[dim]->name : "-";
+}
+
+/* The profiles that run the case, comma-separated: "quick,full,stress". */
+static void join_profiles(char *buf, size_t size, const struct pf_case *c)
+{
+	static const char *const profiles[] = { "quick", "full", "stress" };
+	unsigned groups = c->t->groups ? c->t->groups : PF_GROUP_QUICK;
+	struct pf_options profile;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		memset(&profile, 0, sizeof(profile));
+		set_profile(&profile, profiles[i]);
+		if ((groups & profile.groups) && n < size)
+			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "", profiles[i]);
+	}
+}
+
+static const char *or_dash(const char *field)
+{
+	return field[0] ? field : "-";
+}
+
+/* One line a case: name, pin, event, backing, profiles, summary, fixes, CVEs. */
 static void list_cases(const struct pf_case *cases, size_t n,
 		       const struct pf_options *o)
 {
-	char fixes[128], cves[128];
+	char fixes[128], cves[128], profiles[32];
 
 	for (size_t i = 0; i < n; i++) {
-		if (!selected(&cases[i], o))
+		const struct pf_case *c = &cases[i];
+
+		if (!selected(c, o))
 			continue;
-		join_refs(fixes, sizeof(fixes), cases[i].t->fixes);
-		join_refs(cves, sizeof(cves), cases[i].t->cves);
-		printf("%s\t%s\t%s\t%s\n", cases[i].name, cases[i].summary,
-		       fixes[0] ? fixes : "-", cves[0] ? cves : "-");
+		join_refs(fixes, sizeof(fixes), c->t->fixes);
+		join_refs(cves, sizeof(cves), c->t->cves);
+		join_profiles(profiles, sizeof(profiles), c);
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->name,
+		       row_name(c, PF_DIM_PIN), row_name(c, PF_DIM_EVENT),
+		       row_name(c, PF_DIM_BACKING), or_dash(profiles),
+		       or_dash(c->summary), or_dash(fixes), or_dash(cves));
 	}
 }
 

@@ -177,3 +177,45 @@ if ${CC:-gcc} -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recov
 else
 	fail "cannot build pinfork-report with ASan: $(head -3 "$WORK/h5.err")"
 fi
+
+# -- 9. --list: a header, one tab-separated line a case with its dimensions; --json; aliases in --compare
+list_header=$(printf '%s\t' program case backing pin event groups summary | sed 's/\t$//')
+h5_run --list >"$WORK/h5-list.tsv" 2>"$WORK/h5.err"; rc=$?
+[ "$rc" = 0 ] && [ "$(head -1 "$WORK/h5-list.tsv" | cut -f1-7)" = "$list_header" ] &&
+	awk -F'\t' 'NF != 8 { bad = 1 } END { exit bad || NR < 2 }' "$WORK/h5-list.tsv" &&
+	pass "--list: a header line, then 8 tab-separated fields a case" ||
+	{ fail "--list header or columns (exit $rc)"; head -3 "$WORK/h5-list.tsv"; }
+grep -qxF "$(printf 'harness_demo\tdemo-pass\t-\t-\t-\tquick,full,stress\tpasses\t-')" "$WORK/h5-list.tsv" &&
+	pass "--list: a case without dimensions shows '-' for backing, pin and event" ||
+	fail "--list: demo-pass row: $(grep demo-pass "$WORK/h5-list.tsv")"
+pin_case=parent-writes-uring-fixed-fork-alive-anon
+PINFORK_BUILD=$PWD/$BUILD ./run.sh --prebuilt --no-install --list -t "$pin_case" >"$WORK/h5-pin.tsv" 2>&1
+awk -F'\t' -v c="$pin_case" '$1 == "pin_fork" && $2 == c && $3 == "anon" && $4 == "uring-fixed" && $5 == "fork-alive" { ok = 1 } END { exit !ok }' "$WORK/h5-pin.tsv" &&
+	pass "--list: pin_fork's $pin_case shows backing anon, pin uring-fixed, event fork-alive" ||
+	{ fail "--list: pin_fork's dimensions"; cat "$WORK/h5-pin.tsv"; }
+h5_run --list --json >"$WORK/h5-list.json" 2>"$WORK/h5.err" && $PY -m json.tool "$WORK/h5-list.json" >/dev/null &&
+	h5_json "$WORK/h5-list.json" "sys.exit(not (len(d) == $(($(wc -l <"$WORK/h5-list.tsv") - 1)) and [c for c in d if c['case'] == 'demo-pass' and c['pin'] == '-' and c['groups'] == 'quick,full,stress']))" &&
+	pass "--list --json: valid JSON (json.tool), one object a case, with the same fields" ||
+	fail "--list --json: $(head -c 300 "$WORK/h5-list.json")"
+h5_run --list --json -t 'nomatch*' >"$WORK/h5-none.json" 2>/dev/null && $PY -m json.tool "$WORK/h5-none.json" >/dev/null &&
+	pass "--list --json with no case matched: an empty JSON array" || fail "--list --json, nothing matched: $(cat "$WORK/h5-none.json")"
+PINFORK_BUILD=$PWD/$BUILD ./run.sh --prebuilt --no-install --list -p quick >"$WORK/h5-quick.tsv" 2>&1
+awk -F'\t' 'NR > 1 && $6 !~ /(^|,)quick(,|$)/ { bad = 1 } END { exit bad || NR < 2 }' "$WORK/h5-quick.tsv" &&
+	pass "--profile quick --list: only the quick profile's cases ($(($(wc -l <"$WORK/h5-quick.tsv") - 1)))" ||
+	fail "--profile quick --list lists cases outside quick"
+h5_run --json >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] && pass "--json without --list: usage error" || fail "--json alone: exit $rc"
+awk -F'\t' '!/^[[:space:]]*(#|$)/ && (NF != 3 || $2 == $3) { bad = 1 } END { exit bad }' configs/aliases.tsv &&
+	pass "configs/aliases.tsv: every row is program, old name, new name" || fail "configs/aliases.tsv has a bad row"
+mkdir -p "$WORK/h5-alias-old" "$WORK/h5-alias-new"
+printf 'harness_demo\tdemo-old-name\tfail\nharness_demo\tdemo-pass\tpass\n' >"$WORK/h5-alias-old/records.tsv"
+printf 'harness_demo\tdemo-new-name\tpass\nharness_demo\tdemo-pass\tpass\n' >"$WORK/h5-alias-new/records.tsv"
+printf '# program\told-name\tnew-name\nharness_demo\tdemo-old-name\tdemo-new-name\n' >"$WORK/h5-aliases.tsv"
+PINFORK_ALIASES=$WORK/h5-aliases.tsv ./run.sh --compare "$WORK/h5-alias-old" "$WORK/h5-alias-new" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 0 ] && grep -q '^fixed (1)' "$WORK/h5.out" && grep -q 'demo-new-name (was fail)' "$WORK/h5.out" &&
+	grep -q 'cases only in old: 0' "$WORK/h5.out" && grep -q 'renamed since (the alias table): 1' "$WORK/h5.out" &&
+	pass "--compare: a case renamed in the alias table compares as one case (fixed, not gone + new)" ||
+	{ fail "--compare with an alias (exit $rc)"; cat "$WORK/h5.out"; }
+PINFORK_ALIASES=/dev/null ./run.sh --compare "$WORK/h5-alias-old" "$WORK/h5-alias-new" >"$WORK/h5.out" 2>&1
+grep -q '^fixed (0)' "$WORK/h5.out" && grep -q 'cases only in old: 1' "$WORK/h5.out" &&
+	pass "--compare without the alias: the renamed case is gone from old" || { fail "--compare without an alias"; cat "$WORK/h5.out"; }
