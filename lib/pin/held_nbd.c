@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "full_io.h"
 #include "held_io_backend.h"
 #include "shell.h"
 #include "knob.h"
@@ -230,40 +231,6 @@ static int pick_device(struct held_nbd *n, size_t len, char *why, size_t size)
 	return -1;
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t r = read(fd, p, len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t r = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
 static int send_reply(int fd, const struct nbd_request *rq, uint32_t error)
 {
 	struct nbd_reply rp = {
@@ -272,7 +239,7 @@ static int send_reply(int fd, const struct nbd_request *rq, uint32_t error)
 	};
 
 	memcpy(rp.handle, rq->handle, sizeof(rp.handle));
-	return write_full(fd, &rp, sizeof(rp));
+	return pf_send_full(fd, &rp, sizeof(rp));
 }
 
 static int answer_read(struct held_nbd *n, const struct nbd_request *rq,
@@ -287,7 +254,7 @@ static int answer_read(struct held_nbd *n, const struct nbd_request *rq,
 		size_t chunk = len - done < NBD_CHUNK ? len - done : NBD_CHUNK;
 
 		pf_held_contents(buf, off + done, chunk);
-		if (write_full(n->sock[1], buf, chunk))
+		if (pf_send_full(n->sock[1], buf, chunk))
 			return -1;
 	}
 	return 0;
@@ -302,7 +269,7 @@ static int answer_write(struct held_nbd *n, const struct nbd_request *rq,
 	for (size_t done = 0; done < len; done += NBD_CHUNK) {
 		size_t chunk = len - done < NBD_CHUNK ? len - done : NBD_CHUNK;
 
-		if (read_full(n->sock[1], buf, chunk))
+		if (pf_read_full(n->sock[1], buf, chunk))
 			return -1;
 	}
 	return send_reply(n->sock[1], rq, 0);
@@ -313,7 +280,7 @@ static int serve_one(struct held_nbd *n, char *buf)
 {
 	struct nbd_request rq;
 
-	if (read_full(n->sock[1], &rq, sizeof(rq)) ||
+	if (pf_read_full(n->sock[1], &rq, sizeof(rq)) ||
 	    be32toh(rq.magic) != NBD_REQUEST_MAGIC)
 		return -1;
 	switch (be32toh(rq.type) & 0xffff) {

@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "full_io.h"
 #include "oracle.h"
 #include "pattern.h"
 
@@ -108,23 +109,6 @@ static enum pf_result vmsplice_take(struct pf_pin_state *st)
 	return PF_PASS;
 }
 
-/* Reads everything spliced; 0 or -errno. */
-static int read_pipe(struct spliced *sp, char *buf)
-{
-	size_t done = 0;
-
-	while (done < sp->bytes) {
-		ssize_t n = read(sp->pipe[0], buf + done, sp->bytes - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * What the pipe holds, put back at the pieces' offsets over seed's pattern,
  * so the check names the first bad offset in the region.
@@ -142,7 +126,7 @@ static enum pf_result vmsplice_send(struct pf_pin_state *st, uint32_t seed)
 	sp->read = 1;
 	if (!got || !staged)
 		res = pf_error("out of memory");
-	else if ((err = read_pipe(sp, staged)))
+	else if ((err = pf_read_full(sp->pipe[0], staged, sp->bytes)))
 		res = pf_error("reading the pipe: %s", strerror(-err));
 	else {
 		pf_pattern_fill(got, len, seed);

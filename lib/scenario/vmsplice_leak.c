@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "full_io.h"
 #include "lockstep.h"
 #include "pagemap.h"
 #include "pattern.h"
@@ -121,19 +122,6 @@ static int drop_mapping(const struct leak *l)
 	return munmap(l->r->map, l->r->map_len);
 }
 
-static int read_full(int fd, char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, buf, len);
-
-		if (n <= 0 && !(n < 0 && errno == EINTR))
-			return -1;
-		if (n > 0)
-			buf += n, len -= n;
-	}
-	return 0;
-}
-
 static int whole_page_of(const char *page, size_t off, size_t len, uint32_t seed)
 {
 	for (size_t i = 0; i < len; i++)
@@ -165,7 +153,7 @@ static int read_back(const struct leak *l)
 	if (buf == MAP_FAILED)
 		return CHILD_ERROR;
 	for (size_t i = 0; i < l->p.n; i++) {
-		if (read_full(l->pipe_rd, buf, ps)) {
+		if (pf_read_full(l->pipe_rd, buf, ps)) {
 			pf_diag("child: cannot read the pipe: %s", strerror(errno));
 			return CHILD_ERROR;
 		}
