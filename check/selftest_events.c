@@ -57,7 +57,7 @@ pid_t fork(void)
 static enum pf_result run_event(const struct pf_event *ev, pf_child_fn fn)
 {
 	struct pf_event_run run;
-	int err = pf_event_start(&run, ev, fn, NULL);
+	int err = pf_event_start(&run, ev, pf_target_whole(NULL), fn, NULL);
 
 	if (err)
 		return pf_error("%s: %s", ev->name, strerror(-err));
@@ -102,7 +102,8 @@ static enum pf_result shared_mm_row_holds(struct pf_ctx *ctx)
 {
 	struct pf_event_run run;
 	enum pf_result res;
-	int err = pf_event_start(&run, ctx->event, NULL, NULL);
+	int err = pf_event_start(&run, ctx->event, pf_target_whole(NULL), NULL,
+				 NULL);
 
 	if (err)
 		return pf_fail("%s: %s", ctx->event->name, strerror(-err));
@@ -172,7 +173,8 @@ static const struct plan no_fault = { NO_FAULT, 0, PF_PASS };
 	{								\
 		.name = name_, .summary = summary_,			\
 		.run = event_under_fault, .arg = &plan_,		\
-		.use_event = 1, .event_needs = PF_EV_FORK,		\
+		.use_event = 1,					\
+		.event_needs = PF_EV_FORK_FAMILY | PF_EV_FORK,	\
 	}
 #define SYMPTOM(name_, fn_, arg_, summary_)				\
 	{ .name = name_, .summary = summary_, .run = fn_, .arg = arg_ }

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "held_case.h"
-#include "held_events.h"
 #include "held_io_backend.h"
 #include "model.h"
 
@@ -107,30 +106,31 @@ static enum pf_result not_direct(struct pf_ctx *ctx)
 }
 
 /* A memory-event row that does not keep the page: maps fresh memory over it. */
-static int replace_page_row(struct pf_region *r, char *page)
+static int replace_page_row(struct pf_event_run *run)
 {
-	void *p = mmap(page, pf_page_size(), PROT_READ | PROT_WRITE,
+	void *p = mmap(run->at.start, run->at.len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 
-	(void)r;
 	return p == MAP_FAILED ? -errno : 0;
 }
 
-static int refuse_row(struct pf_region *r, char *page)
+static int refuse_row(struct pf_event_run *run)
 {
-	(void)r, (void)page;
+	(void)run;
 	return -EPERM;
 }
 
-static const struct pf_held_mem_event bad_rows[] = {
-	{ "replace-page", "MAP_FIXED over the target page", replace_page_row, 0 },
-	{ "refused", "an event whose call fails", refuse_row, 0 },
+static const struct pf_event bad_rows[] = {
+	{ .name = "replace-page", .summary = "MAP_FIXED over the target page",
+	  .flags = PF_EV_MEMORY, .start = replace_page_row },
+	{ .name = "refused", .summary = "an event whose call fails",
+	  .flags = PF_EV_MEMORY, .start = refuse_row },
 };
 
 /* The memory-event scene of odirect_held, with a bad row. */
 static enum pf_result mem_row(struct pf_ctx *ctx)
 {
-	const struct pf_held_mem_event *ev = ctx->arg;
+	const struct pf_event *ev = ctx->arg;
 	enum pf_result want = ev == &bad_rows[0] ? PF_FAIL : PF_ERROR;
 	struct pf_region r = { 0 };
 	enum pf_result res = pf_region_map_anon(&r, 4 * pf_page_size(),
@@ -138,7 +138,7 @@ static enum pf_result mem_row(struct pf_ctx *ctx)
 
 	if (res != PF_PASS)
 		return res;
-	res = pf_held_mem_scene(&r, &pf_held_fuse, &pf_held_path_pread, ev);
+	res = pf_held_event_scene(&r, &pf_held_fuse, &pf_held_path_pread, ev);
 	pf_unmap_region(&r);
 	return res == PF_SKIP ? PF_SKIP : pf_expect(res, want, ev->summary);
 }

@@ -32,6 +32,7 @@ enum pf_need {
 	PF_NEED_UFFD	= 1u << 9,
 	PF_NEED_FUSE	= 1u << 10,	/* /dev/fuse, or a fuse module to load */
 	PF_NEED_NBD	= 1u << 11,	/* nbd loaded, or an nbd module to load */
+	PF_NEED_NUMA	= 1u << 12,	/* two NUMA nodes with memory */
 };
 
 /* Groups CI selects by (fstests style). */

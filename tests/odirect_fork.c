@@ -77,7 +77,8 @@ static enum pf_result odirect_around_event(struct pf_ctx *ctx)
 	}
 	pf_pattern_fill(r->base, r->len, SEED_BEFORE);
 	view = (struct pf_child_view){ r->base, r->len, SEED_BEFORE };
-	err = pf_event_start(&ev, ctx->event, pf_child_keeps, &view);
+	err = pf_event_start(&ev, ctx->event, pf_target_whole(r), pf_child_keeps,
+			     &view);
 	if (err) {
 		pf_scratch_close(&s);
 		return pf_error("%s: %s", ctx->event->name, strerror(-err));
@@ -99,6 +100,7 @@ static const struct pf_template templates[] = {
 		.needs = PF_NEED_ODIRECT,
 		.use_backing = 1,
 		.use_event = 1,
+		.event_needs = PF_EV_FORK_FAMILY,
 	},
 };
 

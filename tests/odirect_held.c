@@ -13,9 +13,10 @@
  * on every kernel since v5.9.
  *
  * Cases: odirect-held-<read path>-<backend>-<event>-<backing>; the read
- * paths and backends come from lib/scenario/held_case.c and lib/pin/held_io.c, the fork
- * events from lib/event/event.h, the memory events (mprotect, MADV_*, munmap
- * around the page, which stays mapped) from lib/event/held_events.c.
+ * paths and backends come from lib/scenario/held_case.c and
+ * lib/pin/held_io.c, the events from the event table (lib/event/): the
+ * fork family, and the memory rows (mprotect, MADV_*, mremap, munmap, KSM,
+ * compaction... around the page, which stays mapped).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,65 +24,25 @@
 
 #include "event.h"
 #include "held_case.h"
-#include "held_events.h"
 #include "model.h"
-#include "oracle.h"
 
 struct held_template {
 	const struct pf_held_path *path;
 	const struct pf_held_backend *backend;
-	const struct pf_held_mem_event *mem;	/* NULL: the fork events */
 };
-
-struct fork_event {
-	const struct pf_event *ev;
-	struct pf_event_run run;
-	struct pf_child_view view;
-	int started;
-};
-
-/* The child's copy of the second half keeps what was there before. */
-static int start_fork(struct pf_held_run *run, void *arg)
-{
-	struct fork_event *f = arg;
-
-	f->view = (struct pf_child_view){ run->page + run->half, run->half,
-					  PF_HELD_PAGE_SEED };
-	f->started = 1;
-	return pf_event_start(&f->run, f->ev, pf_child_keeps, &f->view);
-}
-
-/* The event's own verdict (did it fork, did the child keep its copy). */
-static enum pf_result end_fork(struct fork_event *f, enum pf_result res)
-{
-	enum pf_result ev;
-
-	if (!f->started)
-		return res;
-	ev = pf_event_end(&f->run);
-	return res == PF_PASS ? ev : res;
-}
 
 static enum pf_result odirect_held(struct pf_ctx *ctx)
 {
 	const struct held_template *ht = ctx->arg;
-	struct fork_event f = { .ev = ctx->event };
-	struct pf_held_scene sc = {
-		.backend = ht->backend,
-		.path = ht->path,
-		.event = start_fork,
-		.event_arg = &f,
-		.event_name = ctx->event->name,
-	};
 
-	return end_fork(&f, pf_held_scene_run(ctx->region, &sc));
+	return pf_held_event_scene(ctx->region, ht->backend, ht->path, ctx->event);
 }
 
-static void fill_template(struct pf_template *t, struct held_template *ht,
-			  char *name, size_t size)
+enum kind { FORKS, MEMORY, MEMORY_HUGETLB, KINDS };
+
+static void fill_template(struct pf_template *t, const struct held_template *ht,
+			  const char *name, enum kind kind)
 {
-	snprintf(name, size, "odirect-held-%s-%s", ht->path->name,
-		 ht->backend->name);
 	*t = (struct pf_template){
 		.name = name,
 		.summary = "an O_DIRECT read into half a page, held in flight by the case's own server across a fork; the parent writes the other half: both halves arrive",
@@ -94,39 +55,29 @@ static void fill_template(struct pf_template *t, struct held_template *ht,
 		.use_backing = 1,
 		.backing_needs = PF_BK_PAGE_ALIGNED,
 		.use_event = 1,
-		.event_needs = PF_EV_FORK,
+		.event_needs = PF_EV_FORK_FAMILY | PF_EV_FORK,
 		.timeout = 20,
 	};
-}
-
-static enum pf_result odirect_held_mem(struct pf_ctx *ctx)
-{
-	const struct held_template *ht = ctx->arg;
-
-	return pf_held_mem_scene(ctx->region, ht->backend, ht->path, ht->mem);
-}
-
-static void fill_mem_template(struct pf_template *t, struct held_template *ht,
-			      char *name, size_t size)
-{
-	fill_template(t, ht, name, size);
-	snprintf(name, size, "odirect-held-%s-%s-%s", ht->path->name,
-		 ht->backend->name, ht->mem->name);
+	if (kind == FORKS)
+		return;
 	t->summary = "an O_DIRECT read into half a page, held in flight by the case's own server across a memory event of the region that keeps the page mapped; the parent writes the other half: both halves arrive";
-	t->run = odirect_held_mem;
 	t->backing_needs = PF_BK_PAGE_ALIGNED | PF_BK_MMAP;
-	t->backing_excludes = ht->mem->flags & PF_HEV_NO_HUGETLB ? PF_BK_HUGETLB : 0;
-	t->use_event = 0;
-	t->event_needs = 0;
+	t->event_needs = PF_EV_MEMORY;
+	/* hugetlb: only rows that act on whole huge pages */
+	if (kind == MEMORY)
+		t->backing_excludes = PF_BK_HUGETLB;
+	else {
+		t->backing_needs |= PF_BK_HUGETLB;
+		t->event_needs |= PF_EV_HUGETLB_OK;
+	}
 }
 
-/* One template per read path and held backend, for the forks and for
- * each memory event. */
+/* Per read path and held backend: the forks, the memory rows, and the
+ * memory rows that fit hugetlb, under one name stem. */
 int main(int argc, char **argv)
 {
-	size_t max = pf_held_paths_count * pf_held_backends_count *
-		     (1 + pf_held_mem_events_count), n = 0;
-	struct pf_template *t = calloc(max + 1, sizeof(*t));
+	size_t max = pf_held_paths_count * pf_held_backends_count, n = 0, k = 0;
+	struct pf_template *t = calloc(KINDS * max + 1, sizeof(*t));
 	struct held_template *ht = calloc(max + 1, sizeof(*ht));
 	char (*names)[64] = calloc(max + 1, sizeof(*names));
 
@@ -139,21 +90,14 @@ int main(int argc, char **argv)
 			continue;
 		for (size_t p = 0; p < pf_held_paths_count; p++, n++) {
 			ht[n] = (struct held_template){ pf_held_paths[p],
-							pf_held_backends[b], NULL };
-			fill_template(&t[n], &ht[n], names[n], sizeof(names[n]));
+							pf_held_backends[b] };
+			snprintf(names[n], sizeof(names[n]), "odirect-held-%s-%s",
+				 ht[n].path->name, ht[n].backend->name);
 		}
 	}
-	for (size_t b = 0; b < pf_held_backends_count; b++) {
-		if (!pf_held_backends[b])
-			continue;
-		for (size_t p = 0; p < pf_held_paths_count; p++)
-			for (size_t e = 0; e < pf_held_mem_events_count; e++, n++) {
-				ht[n] = (struct held_template){
-					pf_held_paths[p], pf_held_backends[b],
-					&pf_held_mem_events[e] };
-				fill_mem_template(&t[n], &ht[n], names[n],
-						  sizeof(names[n]));
-			}
-	}
-	return pf_main(argc, argv, t, n, pf_model());
+	/* the fork cases first, as before the memory rows joined the table */
+	for (int kind = 0; kind < KINDS; kind++)
+		for (size_t i = 0; i < n; i++)
+			fill_template(&t[k++], &ht[i], names[i], kind);
+	return pf_main(argc, argv, t, k, pf_model());
 }

@@ -56,7 +56,8 @@ static enum pf_result take_then_event(struct pf_ctx *ctx, struct pf_pin_state *s
 
 	if (res != PF_PASS)
 		return res;
-	err = pf_event_start(ev, ctx->event, fn, arg);
+	err = pf_event_start(ev, ctx->event, pf_target_whole(ctx->region), fn,
+			     arg);
 	return err ? pf_error("%s: %s", ctx->event->name, strerror(-err)) : PF_PASS;
 }
 
@@ -116,6 +117,7 @@ static const struct pf_template templates[] = {
 		.run = parent_writes,
 		.fixes = { FORK_COPIES_PINNED },
 		.pin_excludes = PF_PIN_REFS,
+		.event_needs = PF_EV_FORK_FAMILY,
 		OVER_THE_TABLES,
 	},
 	{

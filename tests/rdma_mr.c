@@ -190,7 +190,8 @@ static enum pf_result after_library(struct fixture *f, enum mr_kind kind,
 {
 	struct pf_event_run ev;
 	enum pf_result res;
-	int err = pf_event_start(&ev, event, NULL, NULL);
+	int err = pf_event_start(&ev, event, pf_target_whole(f->reg),
+				 NULL, NULL);
 
 	if (err)
 		return pf_error("%s: %s", event->name, strerror(-err));

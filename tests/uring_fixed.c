@@ -67,7 +67,8 @@ static enum pf_result parent_writes(struct pf_ctx *ctx)
 	if (res != PF_PASS)
 		goto out;
 	view = (struct pf_child_view){ f.r->base, f.r->len, SEED_BEFORE };
-	err = pf_event_start(&ev, ctx->event, pf_child_keeps, &view);
+	err = pf_event_start(&ev, ctx->event, pf_target_whole(f.r),
+			     pf_child_keeps, &view);
 	if (err) {
 		res = pf_error("%s: %s", ctx->event->name, strerror(-err));
 		goto out;
@@ -99,7 +100,8 @@ static enum pf_result child_writes_parent_keeps(struct pf_ctx *ctx)
 
 	if (res != PF_PASS)
 		goto out;
-	err = pf_event_start(&ev, &pf_event_fork_alive, child_writes, f.r);
+	err = pf_event_start(&ev, &pf_event_fork_alive, pf_target_whole(f.r),
+			     child_writes, f.r);
 	if (err) {
 		res = pf_error("fork: %s", strerror(-err));
 		goto out;
@@ -122,6 +124,7 @@ static const struct pf_template templates[] = {
 		.needs = PF_NEED_URING | PF_NEED_ODIRECT,
 		.use_backing = 1,
 		.use_event = 1,
+		.event_needs = PF_EV_FORK_FAMILY,
 	},
 	{
 		.name = "uring-fixed-child-writes",

@@ -18,7 +18,7 @@ vm_held_outcomes() { # records.tsv -> "class backend status seconds name reason"
 		path = substr($2, 14, RSTART - 14)
 		backend = substr($2, RSTART + 1, RLENGTH - 2)
 		rest = substr($2, RSTART + RLENGTH)
-		# memory events (lib/event/held_events.c) keep the page: no class here
+		# memory events (lib/event/event_*.c) keep the page: no class here
 		if (rest ~ /^(mprotect|madv|dontneed|munmap)-/) next
 		class = "must-fail"
 		if (path == "uring-fixed") class = "must-pass"

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,7 +15,10 @@
 
 #include "event.h"
 
-/* The table, in the order cases are named; the rows are in event_fork.c. */
+/*
+ * The table, in the order cases are named; the fork rows are in
+ * event_fork.c, each memory row in a file of its own.
+ */
 const struct pf_event *const pf_events[] = {
 	&pf_event_fork_alive,
 	&pf_event_fork_exit,
@@ -26,6 +30,22 @@ const struct pf_event *const pf_events[] = {
 	&pf_event_lib_fork_exec,
 	&pf_event_lib_thread_fork,
 	&pf_event_lib_daemon,
+	&pf_event_mprotect_half,
+	&pf_event_mprotect_all,
+	&pf_event_mremap_part,
+	&pf_event_munmap_part,
+	&pf_event_madv_dontneed,
+	&pf_event_madv_free,
+	&pf_event_madv_pageout,
+	&pf_event_madv_cold,
+	&pf_event_madv_collapse,
+	&pf_event_madv_dontfork,
+	&pf_event_madv_wipeonfork,
+	&pf_event_mlock_half,
+	&pf_event_child_wrote,
+	&pf_event_ksm_merge,
+	&pf_event_migrate,
+	&pf_event_compact,
 };
 const size_t pf_events_count = sizeof(pf_events) / sizeof(pf_events[0]);
 
@@ -94,16 +114,46 @@ void pf_event_child_ended(struct pf_event_run *run, int status)
 		run->did.bad_status = status;
 }
 
+struct pf_target pf_target_whole(struct pf_region *r)
+{
+	return r ? (struct pf_target){ r, r->base, r->len } :
+		   (struct pf_target){ NULL, NULL, 0 };
+}
+
+struct pf_target pf_target_middle_page(struct pf_region *r)
+{
+	size_t ps = pf_page_size();
+	char *page = r->base + (r->len / 2 & ~(ps - 1));
+
+	/* a region that does not start on a page boundary: its first whole page */
+	if ((uintptr_t)page % ps)
+		page += ps - (uintptr_t)page % ps;
+	if (page + ps > r->base + r->len)
+		return (struct pf_target){ r, r->base, 0 };
+	return (struct pf_target){ r, page, ps };
+}
+
+enum pf_result pf_event_failed(const struct pf_event *ev, int err)
+{
+	if (err == -ENODATA)
+		return pf_skip("%s could not be shown to act (see above)", ev->name);
+	if (err == -EOPNOTSUPP)
+		return pf_skip("%s: refused here (see above): %s", ev->name,
+			       ev->summary);
+	return pf_error("%s: %s", ev->name, strerror(-err));
+}
+
 static void report(const struct pf_event_run *run);
 static void say_bad_end(const struct pf_event_run *run);
 
 int pf_event_start(struct pf_event_run *run, const struct pf_event *ev,
-		   pf_child_fn fn, void *arg)
+		   struct pf_target at, pf_child_fn fn, void *arg)
 {
 	int err;
 
 	memset(run, 0, sizeof(*run));
 	run->ev = ev;
+	run->at = at;
 	run->go_fd = -1;
 	run->fn = fn;
 	run->arg = arg;
@@ -125,8 +175,12 @@ int pf_event_finish(struct pf_event_run *run)
 {
 	int status;
 
+	if (run->aside) {
+		munmap(run->aside, run->aside_len);
+		run->aside = NULL;
+	}
 	if (run->child <= 0)
-		return 0;
+		return run->child_result;
 	close(run->go_fd);
 	run->go_fd = -1;
 	status = pf_wait_status(run->child);

@@ -252,7 +252,8 @@ static int lib_daemon(struct pf_event_run *run)
  */
 #define EVENT_ROW(id, ev_name, ev_summary, ev_flags, ev_children, ev_start) \
 	const struct pf_event pf_event_##id = {				    \
-		.name = ev_name, .summary = ev_summary, .flags = ev_flags,  \
+		.name = ev_name, .summary = ev_summary,			    \
+		.flags = PF_EV_FORK_FAMILY | (ev_flags),		    \
 		.children = ev_children, .start = ev_start,		    \
 	}
 

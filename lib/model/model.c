@@ -40,7 +40,8 @@ static const struct pf_row *event_rows(void)
 	for (size_t i = 0; i < pf_events_count; i++) {
 		const struct pf_event *e = pf_events[i];
 
-		rows[i] = (struct pf_row){ e->name, e->summary, e->flags, 0, e };
+		rows[i] = (struct pf_row){ e->name, e->summary, e->flags,
+					   e->needs, e };
 	}
 	return rows;
 }

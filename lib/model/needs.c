@@ -239,6 +239,25 @@ static int need_nbd(char *why, size_t size)
 	return need_driver("nbd", "/sys/block/nbd0", why, size);
 }
 
+/* /sys/devices/system/node/has_memory lists more than one node ("0-1", "0,2"). */
+static int need_numa(char *why, size_t size)
+{
+	FILE *f = fopen("/sys/devices/system/node/has_memory", "re");
+	char nodes[256] = "";
+
+	if (f) {
+		if (!fgets(nodes, sizeof(nodes), f))
+			nodes[0] = '\0';
+		fclose(f);
+	}
+	nodes[strcspn(nodes, "\n")] = '\0';
+	if (strpbrk(nodes, "-,"))
+		return 0;
+	snprintf(why, size, "needs two NUMA nodes with memory (has_memory: %s)",
+		 nodes[0] ? nodes : "unreadable");
+	return -1;
+}
+
 /* In the order a case's reason names the first missing need. */
 static const struct {
 	unsigned need;
@@ -256,6 +275,7 @@ static const struct {
 	{ PF_NEED_RDMA, need_rdma },
 	{ PF_NEED_FUSE, need_fuse },
 	{ PF_NEED_NBD, need_nbd },
+	{ PF_NEED_NUMA, need_numa },
 };
 
 #define NGATES (sizeof(gates) / sizeof(gates[0]))

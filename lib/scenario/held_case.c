@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "oracle.h"
 #include "pattern.h"
 
 #define FILE_LEN (64u << 12)
@@ -108,6 +109,9 @@ static enum pf_result while_held(struct pf_held_run *run,
 	if (err == -ENODATA)
 		return pf_skip("%s could not be shown to act (see above)",
 			       sc->event_name ? sc->event_name : "the event");
+	if (err == -EOPNOTSUPP)
+		return pf_skip("%s is refused here (see above)",
+			       sc->event_name ? sc->event_name : "the event");
 	if (err)
 		return pf_error("%s while the read was held: %s",
 				sc->event_name ? sc->event_name : "the event",
@@ -199,51 +203,46 @@ enum pf_result pf_held_scene_run(struct pf_region *r,
 	return res;
 }
 
-static enum pf_result room_for(struct pf_region *r,
-			       const struct pf_held_mem_event *ev)
-{
-	char *page = pf_held_page_of(r);
-	int before = page > r->base;
-	int after = page + pf_page_size() < r->base + r->len;
-
-	if ((ev->flags & PF_HEV_BEFORE && !before) ||
-	    (ev->flags & PF_HEV_AFTER && !after) ||
-	    (ev->flags & PF_HEV_NEIGHBOUR && !before && !after))
-		return pf_skip("no neighbour page");
-	return PF_PASS;
-}
-
-struct mem_arg {
-	const struct pf_held_mem_event *ev;
+struct held_event {
+	const struct pf_event *ev;
 	struct pf_region *r;
+	struct pf_event_run run;
+	struct pf_child_view view;
+	int started;
 };
 
-static int act(struct pf_held_run *run, void *arg)
+/*
+ * The row acts while the read is held: on the region around the page, or
+ * as a fork whose child keeps the page's second half.
+ */
+static int start_event(struct pf_held_run *run, void *arg)
 {
-	struct mem_arg *m = arg;
+	struct held_event *h = arg;
+	struct pf_target at = { h->r, run->page, 2 * run->half };
 
-	return m->ev->fn(m->r, run->page);
+	h->view = (struct pf_child_view){ run->page + run->half, run->half,
+					  PF_HELD_PAGE_SEED };
+	h->started = 1;
+	return pf_event_start(&h->run, h->ev, at, pf_child_keeps, &h->view);
 }
 
-enum pf_result pf_held_mem_scene(struct pf_region *r,
-				 const struct pf_held_backend *b,
-				 const struct pf_held_path *p,
-				 const struct pf_held_mem_event *ev)
+enum pf_result pf_held_event_scene(struct pf_region *r,
+				   const struct pf_held_backend *b,
+				   const struct pf_held_path *p,
+				   const struct pf_event *ev)
 {
-	struct mem_arg m = { ev, r };
+	struct held_event h = { .ev = ev, .r = r };
 	struct pf_held_scene sc = {
 		.backend = b,
 		.path = p,
-		.event = act,
-		.event_arg = &m,
+		.event = start_event,
+		.event_arg = &h,
 		.event_name = ev->name,
 	};
-	enum pf_result res = room_for(r, ev);
+	enum pf_result res = pf_held_scene_run(r, &sc);
 
-	if (res != PF_PASS)
+	if (!h.started)
 		return res;
-	if (ev->flags & PF_HEV_MAY_REFUSE && pf_held_mem_event_refused(ev) == -EINVAL)
-		return pf_skip("%s: the kernel refuses it (EINVAL): %s",
-			       ev->name, ev->summary);
-	return pf_held_scene_run(r, &sc);
+	/* the event's own verdict: did it fork, did the child keep its copy */
+	return pf_worst(res, pf_event_end(&h.run));
 }

@@ -13,14 +13,15 @@
 #include <stddef.h>
 
 #include "backing.h"
-#include "held_events.h"
+#include "event.h"
 #include "held_io.h"
 #include "held_path.h"
 
 /*
  * What happens while the read is held: 0, -ENODATA when it ran but could
- * not be shown to act (SKIP, its reason in a diagnostic), or -errno when it
- * could not happen (ERROR). The run's page is the page under the read.
+ * not be shown to act or -EOPNOTSUPP when it is refused here (SKIP, its
+ * reason in a diagnostic), or -errno when it could not happen (ERROR). The
+ * run's page is the page under the read.
  */
 typedef int (*pf_held_event_fn)(struct pf_held_run *run, void *arg);
 
@@ -43,13 +44,15 @@ enum pf_result pf_held_scene_run(struct pf_region *r,
 				 const struct pf_held_scene *sc);
 
 /*
- * The held-read scene of backend b and path p on r's page with the memory
- * event ev in the middle: SKIP when r has no room for the event or the
- * kernel refuses it, ERROR when the event fails, else the scene's verdict.
+ * The held-read scene of backend b and path p on r's page with the event
+ * row ev in the middle: a fork row (the child keeps its copy of the page's
+ * second half), or a memory row acting on r around the page, which it
+ * keeps mapped. The scene's verdict merged with the event's own
+ * (pf_event_end()); a row that could not be shown to act SKIPs.
  */
-enum pf_result pf_held_mem_scene(struct pf_region *r,
-				 const struct pf_held_backend *b,
-				 const struct pf_held_path *p,
-				 const struct pf_held_mem_event *ev);
+enum pf_result pf_held_event_scene(struct pf_region *r,
+				   const struct pf_held_backend *b,
+				   const struct pf_held_path *p,
+				   const struct pf_event *ev);
 
 #endif
