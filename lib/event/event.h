@@ -48,6 +48,12 @@ enum pf_event_flag {
 	PF_EV_COLLAPSES	= 1u << 9,	/* THP collapse */
 	PF_EV_ZAPS_BESIDE = 1u << 10,	/* drops only pages beside the target */
 	PF_EV_HUGETLB_OK = 1u << 11,	/* acts on whole huge pages: fits hugetlb */
+	/*
+	 * A memory row that neither moves, merges nor collapses pages.
+	 * Templates select by flags a row has, so the rows that are no page
+	 * movers say so.
+	 */
+	PF_EV_KEEPS_PAGES = 1u << 12,
 };
 
 /*

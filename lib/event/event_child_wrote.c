@@ -51,7 +51,7 @@ static int child_wrote(struct pf_event_run *run)
 const struct pf_event pf_event_child_wrote = {
 	.name = "child-wrote",
 	.summary = "a fork()ed child writes all of its copy of the region and exits",
-	.flags = PF_EV_MEMORY | PF_EV_FORK,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_FORK,
 	.children = 1,
 	.start = child_wrote,
 };

@@ -42,6 +42,6 @@ static int madv_cold(struct pf_event_run *run)
 const struct pf_event pf_event_madv_cold = {
 	.name = "madv-cold",
 	.summary = "MADV_COLD of the whole region (young bits cleared)",
-	.flags = PF_EV_MEMORY,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES,
 	.start = madv_cold,
 };

@@ -43,7 +43,7 @@ static int madv_dontfork(struct pf_event_run *run)
 const struct pf_event pf_event_madv_dontfork = {
 	.name = "madv-dontfork",
 	.summary = "MADV_DONTFORK of the part after the target, then fork(): the child lacks it",
-	.flags = PF_EV_MEMORY | PF_EV_FORK | PF_EV_SPLITS_VMA,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_FORK | PF_EV_SPLITS_VMA,
 	.children = 1,
 	.start = madv_dontfork,
 };

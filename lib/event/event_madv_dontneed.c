@@ -41,6 +41,6 @@ static int madv_dontneed(struct pf_event_run *run)
 const struct pf_event pf_event_madv_dontneed = {
 	.name = "madv-dontneed",
 	.summary = "MADV_DONTNEED of every page of the region but the target",
-	.flags = PF_EV_MEMORY | PF_EV_ZAPS_BESIDE,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_ZAPS_BESIDE,
 	.start = madv_dontneed,
 };

@@ -47,6 +47,6 @@ static int madv_free(struct pf_event_run *run)
 const struct pf_event pf_event_madv_free = {
 	.name = "madv-free",
 	.summary = "MADV_FREE of every page of the region but the target",
-	.flags = PF_EV_MEMORY | PF_EV_ZAPS_BESIDE,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_ZAPS_BESIDE,
 	.start = madv_free,
 };

@@ -54,7 +54,7 @@ static int madv_wipeonfork(struct pf_event_run *run)
 const struct pf_event pf_event_madv_wipeonfork = {
 	.name = "madv-wipeonfork",
 	.summary = "MADV_WIPEONFORK of the part after the target, then fork(): the child reads zeros",
-	.flags = PF_EV_MEMORY | PF_EV_FORK | PF_EV_SPLITS_VMA,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_FORK | PF_EV_SPLITS_VMA,
 	.children = 1,
 	.start = madv_wipeonfork,
 };

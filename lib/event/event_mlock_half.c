@@ -48,6 +48,6 @@ static int mlock_half(struct pf_event_run *run)
 const struct pf_event pf_event_mlock_half = {
 	.name = "mlock-half",
 	.summary = "mlock of the part before the target (half a large folio), then munlock",
-	.flags = PF_EV_MEMORY | PF_EV_SPLITS_VMA,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_SPLITS_VMA,
 	.start = mlock_half,
 };

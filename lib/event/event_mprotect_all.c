@@ -29,6 +29,6 @@ static int mprotect_all(struct pf_event_run *run)
 const struct pf_event pf_event_mprotect_all = {
 	.name = "mprotect-all",
 	.summary = "mprotect(PROT_READ) of the whole region, then read-write again",
-	.flags = PF_EV_MEMORY | PF_EV_HUGETLB_OK,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_HUGETLB_OK,
 	.start = mprotect_all,
 };

@@ -29,6 +29,6 @@ static int mprotect_half(struct pf_event_run *run)
 const struct pf_event pf_event_mprotect_half = {
 	.name = "mprotect-half",
 	.summary = "mprotect(PROT_READ) of the part before the target: the VMA splits",
-	.flags = PF_EV_MEMORY | PF_EV_SPLITS_VMA,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_SPLITS_VMA,
 	.start = mprotect_half,
 };

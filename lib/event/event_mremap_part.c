@@ -71,6 +71,6 @@ static int mremap_part(struct pf_event_run *run)
 const struct pf_event pf_event_mremap_part = {
 	.name = "mremap-part",
 	.summary = "mremap of the part after the target to another address",
-	.flags = PF_EV_MEMORY | PF_EV_SPLITS_VMA,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_SPLITS_VMA,
 	.start = mremap_part,
 };

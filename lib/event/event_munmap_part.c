@@ -39,6 +39,6 @@ static int munmap_part(struct pf_event_run *run)
 const struct pf_event pf_event_munmap_part = {
 	.name = "munmap-part",
 	.summary = "munmap of the region's pages after the target (splits the VMA)",
-	.flags = PF_EV_MEMORY | PF_EV_SPLITS_VMA | PF_EV_ZAPS_BESIDE,
+	.flags = PF_EV_MEMORY | PF_EV_KEEPS_PAGES | PF_EV_SPLITS_VMA | PF_EV_ZAPS_BESIDE,
 	.start = munmap_part,
 };
