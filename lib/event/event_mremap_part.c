@@ -25,6 +25,9 @@ static int moved(struct pf_event_run *run, char *to, char first)
 	int err = pf_vma_bounds_are(to, to, to + run->aside_len);
 	char p[5], *s, *e;
 
+	/* still the PROT_NONE reservation: nothing moved there */
+	if (!err)
+		err = pf_vma_perms_are(to, "rw");
 	if (!err && *to != first) {
 		pf_diag("the moved part begins with %#x, not %#x", *to, first);
 		err = -EPROTO;
