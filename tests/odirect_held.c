@@ -63,6 +63,8 @@ static void fill_template(struct pf_template *t, const struct held_template *ht,
 	t->summary = "an O_DIRECT read into half a page, held in flight by the case's own server across a memory event of the region that keeps the page mapped; the parent writes the other half: both halves arrive";
 	t->backing_needs = PF_BK_PAGE_ALIGNED | PF_BK_MMAP;
 	t->event_needs = PF_EV_MEMORY;
+	/* compaction of all memory in a TCG guest: 10 s and more, up to 4 times */
+	t->timeout = 60;
 	/* hugetlb: only rows that act on whole huge pages */
 	if (kind == MEMORY)
 		t->backing_excludes = PF_BK_HUGETLB;

@@ -18,8 +18,9 @@ vm_held_outcomes() { # records.tsv -> "class backend status seconds name reason"
 		path = substr($2, 14, RSTART - 14)
 		backend = substr($2, RSTART + 1, RLENGTH - 2)
 		rest = substr($2, RSTART + RLENGTH)
-		# memory events (lib/event/event_*.c) keep the page: no class here
-		if (rest ~ /^(mprotect|madv|dontneed|munmap)-/) next
+		# memory events (lib/event/event_*.c) keep the page: no class here;
+		# those that fork (madv-dontfork, madv-wipeonfork, child-wrote) are forks
+		if (rest ~ /^(mprotect-|madv-(dontneed|free|pageout|cold|collapse)-|mremap-|munmap-|mlock-|ksm-|migrate-|compact-)/) next
 		class = "must-fail"
 		if (path == "uring-fixed") class = "must-pass"
 		else if (rest ~ /-hugetlb$/ && rest !~ /^fork-alive-/) class = "info"
