@@ -39,12 +39,14 @@ const struct pf_event *const pf_events[] = {
 	&pf_event_madv_pageout,
 	&pf_event_madv_cold,
 	&pf_event_madv_collapse,
+	&pf_event_khugepaged,
 	&pf_event_madv_dontfork,
 	&pf_event_madv_wipeonfork,
 	&pf_event_mlock_half,
 	&pf_event_child_wrote,
 	&pf_event_ksm_merge,
 	&pf_event_migrate,
+	&pf_event_mbind,
 	&pf_event_compact,
 };
 const size_t pf_events_count = sizeof(pf_events) / sizeof(pf_events[0]);

@@ -190,12 +190,14 @@ extern const struct pf_event pf_event_madv_free;
 extern const struct pf_event pf_event_madv_pageout;
 extern const struct pf_event pf_event_madv_cold;
 extern const struct pf_event pf_event_madv_collapse;
+extern const struct pf_event pf_event_khugepaged;
 extern const struct pf_event pf_event_madv_dontfork;
 extern const struct pf_event pf_event_madv_wipeonfork;
 extern const struct pf_event pf_event_mlock_half;
 extern const struct pf_event pf_event_child_wrote;
 extern const struct pf_event pf_event_ksm_merge;
 extern const struct pf_event pf_event_migrate;
+extern const struct pf_event pf_event_mbind;
 extern const struct pf_event pf_event_compact;
 
 #endif

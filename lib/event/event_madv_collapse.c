@@ -10,36 +10,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "collapse_control.h"
 #include "mem_proof.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
 #endif
 
-/* A THP-sized, THP-aligned run of small pages that may be collapsed. */
-static int small_pages_control(struct pf_region *c)
-{
-	size_t thp = pf_thp_size();
-
-	memset(c, 0, sizeof(*c));
-	if (!pf_map_aligned(thp, thp, c))
-		return -errno;
-	c->base = c->map;
-	c->len = thp;
-	madvise(c->base, thp, MADV_NOHUGEPAGE);
-	memset(c->base, 0x5a, thp);
-	if (strcmp(pf_mapping_state(c->base, thp), "small pages")) {
-		pf_diag("the collapse control is %s, not small pages",
-			pf_mapping_state(c->base, thp));
-		return -ENODATA;
-	}
-	return pf_call(madvise(c->base, thp, MADV_HUGEPAGE));
-}
-
 static int control_collapses(void)
 {
 	struct pf_region c;
-	int err = small_pages_control(&c);
+	int err = pf_collapse_control_map(&c);
 
 	if (!err)
 		err = pf_advise(c.base, c.len, MADV_COLLAPSE, "MADV_COLLAPSE");

@@ -6,56 +6,11 @@
  * extra references), unpinned ones move.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem_proof.h"
 #include "migrate.h"
-
-/*
- * A node with memory other than from, from /sys/devices/system/node/has_memory
- * ("0-1,3"): by sysfs rather than libnuma, so every program that links the
- * event table links without it.
- */
-static int other_node(int from)
-{
-	FILE *f = fopen("/sys/devices/system/node/has_memory", "re");
-	int lo, hi, to = -1;
-	char sep;
-
-	while (f && to < 0 && fscanf(f, "%d", &lo) == 1) {
-		hi = lo;
-		sep = (char)fgetc(f);
-		if (sep == '-' && fscanf(f, "%d", &hi) == 1)
-			sep = (char)fgetc(f);
-		for (int n = lo; n <= hi && to < 0; n++)
-			if (n != from)
-				to = n;
-		if (sep != ',')
-			break;
-	}
-	if (f)
-		fclose(f);
-	return to;
-}
-
-/* The node of the region's first page, and another one. 0 or -EOPNOTSUPP. */
-static int pick(const struct pf_cover *c, int *from, int *to)
-{
-	struct pf_cover first = { c->start, pf_page_size() };
-
-	if (pf_numa_where(&first, from) || *from < 0) {
-		pf_diag("migrate: move_pages cannot tell the node of the region");
-		return -EOPNOTSUPP;
-	}
-	*to = other_node(*from);
-	if (*to < 0) {
-		pf_diag("migrate: no NUMA node with memory besides node %d", *from);
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
 
 static int move_region(const struct pf_cover *c, int to)
 {
@@ -84,7 +39,7 @@ static int migrate(struct pf_event_run *run)
 	if (!r)
 		return -EOPNOTSUPP;
 	c = pf_page_cover(r->base, r->len);
-	err = pick(&c, &from, &to);
+	err = pf_numa_pick_sysfs(&c, &from, &to);
 	if (err)
 		return err;
 	if (pf_numa_control(&c, from, to, pf_numa_move_all, "move_pages") != PF_PASS)

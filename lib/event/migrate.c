@@ -189,3 +189,46 @@ enum pf_result pf_numa_control(const struct pf_cover *c, int from, int to,
 	pf_twin_unmap(twin, c->len);
 	return res;
 }
+
+/*
+ * A node with memory other than from, from /sys/devices/system/node/has_memory
+ * ("0-1,3"): by sysfs rather than libnuma, so every program that links the
+ * event table links without it.
+ */
+static int other_node(int from)
+{
+	FILE *f = fopen("/sys/devices/system/node/has_memory", "re");
+	int lo, hi, to = -1;
+	char sep;
+
+	while (f && to < 0 && fscanf(f, "%d", &lo) == 1) {
+		hi = lo;
+		sep = (char)fgetc(f);
+		if (sep == '-' && fscanf(f, "%d", &hi) == 1)
+			sep = (char)fgetc(f);
+		for (int n = lo; n <= hi && to < 0; n++)
+			if (n != from)
+				to = n;
+		if (sep != ',')
+			break;
+	}
+	if (f)
+		fclose(f);
+	return to;
+}
+
+int pf_numa_pick_sysfs(const struct pf_cover *c, int *from, int *to)
+{
+	struct pf_cover first = { c->start, pf_page_size() };
+
+	if (pf_numa_where(&first, from) || *from < 0) {
+		pf_diag("move_pages cannot tell the node of the region");
+		return -EOPNOTSUPP;
+	}
+	*to = other_node(*from);
+	if (*to < 0) {
+		pf_diag("no NUMA node with memory besides node %d", *from);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}

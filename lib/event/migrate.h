@@ -39,4 +39,10 @@ enum pf_result pf_numa_control(const struct pf_cover *c, int from, int to,
 			       int (*move)(const struct pf_cover *, int),
 			       const char *what);
 
+/*
+ * The node of c's first page (move_pages) and another node with memory
+ * (sysfs has_memory, no libnuma): 0, or -EOPNOTSUPP with a diagnostic.
+ */
+int pf_numa_pick_sysfs(const struct pf_cover *c, int *from, int *to);
+
 #endif
