@@ -37,7 +37,7 @@ if [ -x "$mem" ] && [ -x "$mm" ]; then
 	bad=$("$mm" -l | cut -f1 | grep -Ev '^[a-z][a-z0-9_-]*$' | head -3)
 	[ -z "$bad" ] && pass "pin_mm case names match ^[a-z][a-z0-9_-]*\$" || fail "pin_mm names: $bad"
 	movers=$("$mm" -l | awk -F'\t' '$1 ~ /^movers-/ { print $2 "/" $3 }' | sort -u)
-	for m in compact ksm-merge madv-collapse madv-pageout migrate; do
+	for m in compact ksm-merge madv-collapse khugepaged madv-pageout migrate mbind; do
 		printf '%s\n' "$movers" | grep -q "^uring-fixed/$m\$" || fail "pin_mm: no movers case for uring-fixed x $m"
 	done
 	pass "pin_mm: uring-fixed meets every page mover ($(printf '%s\n' "$movers" | wc -l) pin x mover pairs)"

@@ -127,7 +127,7 @@ struct pf_target pf_target_middle_page(struct pf_region *r)
 	size_t ps = pf_page_size();
 	char *page = r->base + (r->len / 2 & ~(ps - 1));
 
-	/* a region that does not start on a page boundary: its first whole page */
+	/* rounded up to a page boundary when the region does not start on one */
 	if ((uintptr_t)page % ps)
 		page += ps - (uintptr_t)page % ps;
 	if (page + ps > r->base + r->len)
