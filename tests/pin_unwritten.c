@@ -12,9 +12,10 @@
  *
  * ro-pin-cpu-writes: a read-only long-term pin (an RDMA MR without write
  * access) on such memory must be taken on a page the process owns
- * exclusively (FAULT_FLAG_UNSHARE, a7f226604170): when the process writes
- * afterwards, the device sends what it wrote, not the zero page or the
- * page cache page the pin would otherwise have kept.
+ * exclusively (FAULT_FLAG_UNSHARE: a7f226604170, and for the zero page and
+ * private file pages 84209e87c696): when the process writes afterwards,
+ * the device sends what it wrote, not the zero page or the page cache page
+ * the pin would otherwise have kept.
  */
 #include "backing.h"
 #include "model.h"
@@ -81,7 +82,7 @@ static const struct pf_template templates[] = {
 		.name = "ro-pin-cpu-writes",
 		.summary = "read-only long-term pin on unwritten memory, then the process writes: the device sends what it wrote",
 		.run = ro_pin_cpu_writes,
-		.fixes = { "a7f226604170" },
+		.fixes = { "84209e87c696", "a7f226604170" },
 		.pin_needs = PF_PIN_LONGTERM | PF_PIN_DEV_READS,
 		.pin_excludes = PF_PIN_DEV_WRITES,
 		OVER_THE_TABLES,

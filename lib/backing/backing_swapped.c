@@ -69,7 +69,12 @@ static enum pf_result swapped_thp_setup(struct pf_region *r, size_t min_len)
 		return res;
 	if (!pf_is_pmd_thp(r->base, thp))
 		return pf_skip("no PMD-mapped THP was populated to swap out");
-	return page_out(r);
+	res = page_out(r);
+	if (res == PF_PASS)
+		pf_diag("the THP was %s", pf_swap_slots_consecutive(r->base, thp) ?
+			"swapped out whole (consecutive swap slots)" :
+			"split before it was swapped out");
+	return res;
 }
 
 #define SWAPPED_FLAGS (PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP | PF_BK_SWAPPED)

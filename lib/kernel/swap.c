@@ -126,6 +126,24 @@ size_t pf_pages_swapped(const void *addr, size_t len)
 	return n;
 }
 
+/* pagemap of a swap entry: type in bits 0-4, offset in bits 5-54 */
+#define PM_SWAP_TYPE_BITS 5
+
+int pf_swap_slots_consecutive(const void *addr, size_t len)
+{
+	size_t ps = pf_page_size();
+	uint64_t first = pf_pagemap(addr) & PM_PFN_MASK;
+
+	for (size_t off = 0; off < len; off += ps) {
+		uint64_t e = pf_pagemap((const char *)addr + off);
+
+		if (!(e & PM_SWAP) ||
+		    (e & PM_PFN_MASK) != first + ((off / ps) << PM_SWAP_TYPE_BITS))
+			return 0;
+	}
+	return 1;
+}
+
 int pf_swap_out(void *addr, size_t len, char *why, size_t size)
 {
 	size_t pages = len / pf_page_size(), got = 0;

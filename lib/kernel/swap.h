@@ -24,6 +24,11 @@ int pf_swap_ensure(char *why, size_t size);
 /* Pages of [addr, addr+len) whose pagemap entry is a swap entry. */
 size_t pf_pages_swapped(const void *addr, size_t len);
 /*
+ * 1 when the swap entries of [addr, addr+len) are consecutive slots of one
+ * swap area: a large folio swapped out whole, not split first.
+ */
+int pf_swap_slots_consecutive(const void *addr, size_t len);
+/*
  * MADV_PAGEOUT of [addr, addr+len), until every page is swapped out (a few
  * tries: the LRU batches may hold a page back). 0, or -1 with why.
  */
