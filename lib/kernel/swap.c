@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/swap.h>
 #include <unistd.h>
 
@@ -81,6 +82,7 @@ static int start_swap_file(char *why, size_t size)
 	char path[512], cmd[3 * 512 + 100];
 	int err;
 
+	mkdir(knob_state_dir(), 0700);
 	swap_path(path, sizeof(path));
 	err = make_swap_file(path, PF_SWAP_FILE_BYTES);
 	if (err) {
