@@ -27,6 +27,8 @@ enum pf_backing_flag {
 	PF_BK_SWAPPED	= 1u << 8,	/* swapped out: the first access swaps in */
 	PF_BK_SHARED	= 1u << 9,	/* part of it still shared with a live child */
 	PF_BK_UNWRITTEN	= 1u << 10,	/* nobody wrote it (pf_backings_unwritten) */
+	PF_BK_FOLIO_PART = 1u << 11,	/* pages of a large folio that the region
+					 * does not wholly cover */
 };
 
 struct pf_region {

@@ -57,7 +57,7 @@ static void mremap_teardown(struct pf_region *r)
 const struct pf_backing pf_backing_thp_mremap = {
 	.name = "thp-mremap",
 	.summary = "the half of a THP that mremap() moved elsewhere",
-	.flags = PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP,
+	.flags = PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP | PF_BK_FOLIO_PART,
 	.needs = PF_NEED_THP | PF_NEED_KPAGEFLAGS,
 	.setup = mremap_setup,
 	.teardown = mremap_teardown,

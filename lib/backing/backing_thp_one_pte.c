@@ -63,7 +63,7 @@ static enum pf_result one_pte_setup(struct pf_region *r, size_t min_len)
 const struct pf_backing pf_backing_thp_one_pte = {
 	.name = "thp-one-pte",
 	.summary = "the one page still mapped (by a PTE) of a THP",
-	.flags = PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP,
+	.flags = PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP | PF_BK_FOLIO_PART,
 	.needs = PF_NEED_THP | PF_NEED_KPAGEFLAGS,
 	.setup = one_pte_setup,
 	.teardown = pf_unmap_region,

@@ -128,7 +128,8 @@ static void shared_half_teardown(struct pf_region *r)
 const struct pf_backing pf_backing_thp_shared_half = {
 	.name = "thp-shared-half",
 	.summary = "a THP shared with a live child, whose first half the parent wrote (COW)",
-	.flags = PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP | PF_BK_SHARED,
+	.flags = PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP | PF_BK_SHARED |
+		 PF_BK_FOLIO_PART,
 	.needs = PF_NEED_THP | PF_NEED_KPAGEFLAGS,
 	.setup = shared_half_setup,
 	.teardown = shared_half_teardown,
