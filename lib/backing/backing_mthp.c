@@ -2,9 +2,10 @@
 /*
  * Multi-size THPs (mTHP, v6.8+), one row per size the kernel may expose
  * (/sys/kernel/mm/transparent_hugepage/hugepages-<N>kB): a row is a size
- * and a name. The region lies inside one PMD-aligned range without
- * covering it, so the largest folio a fault can allocate there is the
- * row's size, never a PMD THP.
+ * and a name. The region starts at an odd multiple of the size inside one
+ * PMD-aligned range and is at most two folios long: no aligned block of
+ * twice the size or more fits in it, so the largest folio a fault can
+ * allocate there is the row's size whatever other sizes are enabled.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,7 +16,7 @@
 #include "pagemap.h"
 #include "thp.h"
 
-#define MTHP_FOLIOS 4	/* folios in the region, when they fit below a PMD */
+#define MTHP_FOLIOS 2	/* folios in the region, when they fit below a PMD */
 
 /* Region length: up to MTHP_FOLIOS folios, short of a whole PMD range. */
 static size_t mthp_region_len(size_t size)
@@ -27,7 +28,7 @@ static size_t mthp_region_len(size_t size)
 
 /*
  * Maps [pmd + size, pmd + size + len) of a PMD-aligned range as a mapping
- * of its own: size-aligned, never PMD-aligned, shorter than a PMD.
+ * of its own: at an odd multiple of size, never PMD-aligned, short of a PMD.
  */
 static char *map_below_pmd(struct pf_region *r, size_t size, size_t len)
 {
