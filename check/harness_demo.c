@@ -193,7 +193,8 @@ static enum pf_result demo_known_symptom_and_warning(struct pf_ctx *ctx)
 /* The anon backing alone: a mapping of its own in small pages. */
 #define ANON_ONLY                                                              \
 	.use_backing = 1, .backing_needs = PF_BK_ANON | PF_BK_MMAP,            \
-	.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB
+	.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB | PF_BK_FOLIO_PART |   \
+			    PF_BK_SWAPPED
 
 #define KNOWN_HERE .known_backings = PF_BK_ANON | PF_BK_MMAP, .known_issue = "a documented demo issue"
 

@@ -14,6 +14,7 @@
 #define JOURNAL_NAME "knobs.journal"
 #define MAX_ENTRIES 256
 #define UNDO_MARK "!undo"	/* journal lines that hold a command, not a path */
+#define HELD_MARK "!undo@"	/* ... held by the process whose pid follows */
 
 struct knob_entry {
 	char path[256];
@@ -170,30 +171,73 @@ int knob_set(const char *path, const char *value)
 	return err;
 }
 
-int knob_undo_cmd(const char *cmd)
+static int journal_undo(const char *mark, const char *cmd)
 {
 	int fd = journal_open(O_RDWR | O_CREAT | O_APPEND);
 
 	if (fd < 0)
 		return -errno;
-	dprintf(fd, "%s\t%s\n", UNDO_MARK, cmd);
+	dprintf(fd, "%s\t%s\n", mark, cmd);
 	fsync(fd);
 	close(fd);
 	return 0;
 }
 
+int knob_undo_cmd(const char *cmd)
+{
+	return journal_undo(UNDO_MARK, cmd);
+}
+
+int knob_undo_cmd_held(const char *cmd)
+{
+	char mark[32];
+
+	snprintf(mark, sizeof(mark), "%s%d", HELD_MARK, (int)getpid());
+	return journal_undo(mark, cmd);
+}
+
+static int is_undo(const struct knob_entry *e)
+{
+	return !strncmp(e->path, UNDO_MARK, strlen(UNDO_MARK));
+}
+
+/* A held change whose holder is another process that is still alive. */
+static int held_elsewhere(const struct knob_entry *e)
+{
+	pid_t pid;
+
+	if (strncmp(e->path, HELD_MARK, strlen(HELD_MARK)))
+		return 0;
+	pid = (pid_t)strtol(e->path + strlen(HELD_MARK), NULL, 10);
+	return pid > 0 && pid != getpid() && (!kill(pid, 0) || errno == EPERM);
+}
+
 static int undo(const struct knob_entry *e)
 {
-	if (!strcmp(e->path, UNDO_MARK))
+	if (is_undo(e))
 		return system(e->value) == 0 ? 0 : -1;
 	return write_value(e->path, e->value);
 }
 
-int knob_restore_all(void)
+/* Leaves only the kept entries in the journal (fd, locked). */
+static void journal_keep(int fd, const struct knob_entry *e, int n,
+			 const char *keep)
+{
+	if (ftruncate(fd, 0))
+		return;
+	lseek(fd, 0, SEEK_SET);
+	for (int i = 0; i < n; i++)
+		if (keep[i])
+			dprintf(fd, "%s\t%s\n", e[i].path, e[i].value);
+	fsync(fd);
+}
+
+static int restore(int forced)
 {
 	static struct knob_entry e[MAX_ENTRIES];
+	static char keep[MAX_ENTRIES];
 	char path[512];
-	int fd, n, failed = 0;
+	int fd, n, failed = 0, kept = 0;
 
 	journal_path(path, sizeof(path));
 	if (access(path, F_OK))
@@ -203,8 +247,10 @@ int knob_restore_all(void)
 		return 0;
 	n = journal_load(fd, e, MAX_ENTRIES);
 	for (int i = n - 1; i >= 0; i--) {
+		keep[i] = !forced && held_elsewhere(&e[i]);
+		kept += keep[i];
 		/* only the first journaled value of a path is the original */
-		if (strcmp(e[i].path, UNDO_MARK) && journaled(e, i, e[i].path))
+		if (keep[i] || (!is_undo(&e[i]) && journaled(e, i, e[i].path)))
 			continue;
 		if (undo(&e[i])) {
 			fprintf(stderr, "pinfork: cannot restore %s to %s\n",
@@ -212,10 +258,22 @@ int knob_restore_all(void)
 			failed++;
 		}
 	}
-	if (!failed)
+	if (!failed && !kept)
 		unlink(path);
+	else if (!failed)
+		journal_keep(fd, e, n, keep);
 	close(fd);
 	return failed;
+}
+
+int knob_restore_all(void)
+{
+	return restore(0);
+}
+
+int knob_restore_forced(void)
+{
+	return restore(1);
 }
 
 static void restore_atexit(void)

@@ -31,9 +31,19 @@ int knob_set(const char *path, const char *value);
  */
 int knob_undo_cmd(const char *cmd);
 
+/*
+ * The same for a change this process keeps for its whole life (a temporary
+ * swap file set up once per program): the restores of other processes
+ * (its cases, which restore at their exit) leave it in place while this
+ * process lives; its own restore, and any restore once it is gone, undo it.
+ */
+int knob_undo_cmd_held(const char *cmd);
+
 /* Puts back every journaled value, newest change first, then clears the
  * journal. Returns the number of knobs that could not be restored. */
 int knob_restore_all(void);
+/* The same, undoing held changes too whoever holds them (pinfork-restore). */
+int knob_restore_forced(void);
 
 /* Installs atexit and SIGINT/SIGTERM handlers that call knob_restore_all(). */
 void knob_restore_on_exit(void);

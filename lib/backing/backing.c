@@ -17,12 +17,35 @@ const struct pf_backing *const pf_backings[] = {
 	&pf_backing_anon,
 	&pf_backing_thp_pmd,
 	&pf_backing_thp_pte,
+	&pf_backing_thp_one_pte,
+	&pf_backing_thp_mremap,
+	&pf_backing_thp_shared_half,
+	&pf_backing_mthp_16k,
+	&pf_backing_mthp_32k,
 	&pf_backing_mthp_64k,
+	&pf_backing_mthp_128k,
+	&pf_backing_mthp_256k,
+	&pf_backing_mthp_512k,
+	&pf_backing_mthp_1024k,
 	&pf_backing_heap_odd,
 	&pf_backing_stack,
 	&pf_backing_hugetlb,
+	&pf_backing_swapped,
+	&pf_backing_swapped_thp,
+	&pf_backing_memfd_private,
+	&pf_backing_file_private,
 };
 const size_t pf_backings_count = sizeof(pf_backings) / sizeof(pf_backings[0]);
+
+const struct pf_backing *const pf_backings_unwritten[] = {
+	&pf_backing_untouched,
+	&pf_backing_zero_page,
+	&pf_backing_huge_zero_page,
+	&pf_backing_memfd_unwritten,
+	&pf_backing_file_unwritten,
+};
+const size_t pf_backings_unwritten_count =
+	sizeof(pf_backings_unwritten) / sizeof(pf_backings_unwritten[0]);
 
 char *pf_map_aligned_prot(size_t len, size_t align, int prot)
 {

@@ -20,12 +20,13 @@ static struct pf_row *rows_alloc(size_t count)
 	return rows;
 }
 
-static const struct pf_row *backing_rows(void)
+static const struct pf_row *backing_rows(const struct pf_backing *const *table,
+					 size_t count)
 {
-	struct pf_row *rows = rows_alloc(pf_backings_count);
+	struct pf_row *rows = rows_alloc(count);
 
-	for (size_t i = 0; i < pf_backings_count; i++) {
-		const struct pf_backing *b = pf_backings[i];
+	for (size_t i = 0; i < count; i++) {
+		const struct pf_backing *b = table[i];
 
 		rows[i] = (struct pf_row){ b->name, b->summary, b->flags,
 					   b->needs, b };
@@ -84,10 +85,23 @@ const struct pf_tables *pf_model(void)
 	};
 	tables.dim[PF_DIM_BACKING] = (struct pf_table){
 		.label = "memory",
-		.rows = backing_rows(),
+		.rows = backing_rows(pf_backings, pf_backings_count),
 		.count = pf_backings_count,
 		.run = run_backing,
 	};
 	tables.needs_check = pf_needs_check;
+	return &tables;
+}
+
+const struct pf_tables *pf_model_unwritten(void)
+{
+	static struct pf_tables tables;
+
+	if (tables.needs_check)
+		return &tables;
+	tables = *pf_model();
+	tables.dim[PF_DIM_BACKING].rows =
+		backing_rows(pf_backings_unwritten, pf_backings_unwritten_count);
+	tables.dim[PF_DIM_BACKING].count = pf_backings_unwritten_count;
 	return &tables;
 }

@@ -10,6 +10,8 @@
 #include "pf_case.h"
 
 const struct pf_tables *pf_model(void);
+/* The same tables, with the states before anyone wrote (pf_backings_unwritten) as the backings. */
+const struct pf_tables *pf_model_unwritten(void);
 
 #define PF_MAIN(templates) PF_MAIN_WITH(templates, pf_model())
 

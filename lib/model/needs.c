@@ -14,6 +14,7 @@
 #include "pagemap.h"
 #include "rdma.h"
 #include "shell.h"
+#include "swap.h"
 #include "thp.h"
 #include "uring.h"
 
@@ -68,20 +69,14 @@ static int need_file(const char *path, const char *what, char *why, size_t size)
 	return -1;
 }
 
+/*
+ * Asked once per program, in the runner: without active swap it sets up a
+ * temporary swap file that the runner holds until it exits (lib/kernel/swap.c),
+ * so its cases share it rather than each making one.
+ */
 static int need_swap(char *why, size_t size)
 {
-	FILE *f = fopen("/proc/swaps", "re");
-	char line[256];
-	int lines = 0;
-
-	while (f && fgets(line, sizeof(line), f))
-		lines++;
-	if (f)
-		fclose(f);
-	if (lines > 1)
-		return 0;
-	snprintf(why, size, "no active swap");
-	return -1;
+	return pf_swap_ensure(why, size);
 }
 
 static int dir_has_entries(const char *path)

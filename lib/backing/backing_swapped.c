@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swapped-out memory: small pages, and a PMD THP, written and then paged
+ * out (MADV_PAGEOUT) until every page is a swap entry. The case's first
+ * access swaps them back in, so a pin or a fork meets freshly swapped-in
+ * pages: a page swapped back in must keep its exclusive marker or the
+ * write after fork goes to the wrong copy (c145e0b47c77). A swap file
+ * swaps a THP in as small pages; the folio is not large afterwards.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "backing.h"
+#include "pagemap.h"
+#include "swap.h"
+#include "thp.h"
+
+#define SWAPPED_DEFAULT_LEN (16u << 10)
+
+enum pf_result pf_swapped_verify(const void *addr, size_t len)
+{
+	size_t pages = len / pf_page_size(), got = pf_pages_swapped(addr, len);
+
+	if (got == pages)
+		return PF_PASS;
+	return pf_skip("%zu of %zu pages swapped out (%s)", got, pages,
+		       pf_mapping_state(addr, len));
+}
+
+static enum pf_result page_out(struct pf_region *r)
+{
+	char why[256];
+
+	if (pf_swap_ensure(why, sizeof(why)))
+		return pf_skip("%s", why);
+	if (pf_swap_out(r->base, r->len, why, sizeof(why)))
+		return pf_skip("%s", why);
+	r->folio = pf_page_size();
+	return pf_swapped_verify(r->base, r->len);
+}
+
+static enum pf_result swapped_setup(struct pf_region *r, size_t min_len)
+{
+	size_t ps = pf_page_size();
+	size_t len = min_len > SWAPPED_DEFAULT_LEN ? min_len : SWAPPED_DEFAULT_LEN;
+
+	len = (len + ps - 1) & ~(ps - 1);
+	if (!pf_map_aligned(len, ps, r))
+		return pf_error("mmap: %s", strerror(errno));
+	madvise(r->map, len, MADV_NOHUGEPAGE);
+	r->base = r->map;
+	r->len = len;
+	memset(r->base, 0x5a, len);
+	return page_out(r);
+}
+
+static enum pf_result swapped_thp_setup(struct pf_region *r, size_t min_len)
+{
+	size_t thp = pf_thp_size();
+	enum pf_result res;
+
+	if (min_len > thp)
+		return pf_skip("asked for %zu bytes, more than one THP", min_len);
+	res = pf_thp_allow(0);
+	if (res == PF_PASS)
+		res = pf_thp_populate(r, thp, thp);
+	if (res != PF_PASS)
+		return res;
+	if (!pf_is_pmd_thp(r->base, thp))
+		return pf_skip("no PMD-mapped THP was populated to swap out");
+	res = page_out(r);
+	if (res == PF_PASS)
+		pf_diag("the THP was %s", pf_swap_slots_consecutive(r->base, thp) ?
+			"swapped out whole (consecutive swap slots)" :
+			"split before it was swapped out");
+	return res;
+}
+
+#define SWAPPED_FLAGS (PF_BK_ANON | PF_BK_PAGE_ALIGNED | PF_BK_MMAP | PF_BK_SWAPPED)
+
+const struct pf_backing pf_backing_swapped = {
+	.name = "swapped",
+	.summary = "anonymous 4 KiB pages swapped out (MADV_PAGEOUT)",
+	.flags = SWAPPED_FLAGS,
+	.needs = PF_NEED_SWAP,
+	.setup = swapped_setup,
+	.teardown = pf_unmap_region,
+};
+
+const struct pf_backing pf_backing_swapped_thp = {
+	.name = "swapped-thp",
+	.summary = "a PMD THP swapped out (MADV_PAGEOUT)",
+	.flags = SWAPPED_FLAGS,
+	.needs = PF_NEED_SWAP | PF_NEED_THP,
+	.setup = swapped_thp_setup,
+	.teardown = pf_unmap_region,
+};
