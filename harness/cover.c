@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The selection behind the profiles (the rule is described in cover.h):
- *  - stress runs everything; exhaustive everything but the stress group;
- *  - full: a template over two or three dimensions gets a covering array,
- *    built greedily: take the case covering the most pairs not covered yet;
- *    ties to a backing that needs nothing special (anon), then to the first
- *    in expansion order, which is table order. A template over one
- *    dimension or none keeps every case; a race keeps one case per
- *    template (its cheapest), the rest run in exhaustive;
- *  - quick: every pin x event pair once per program, from the first
- *    template that has it: of full's cases with that pair, the first whose
- *    backing needs nothing special, else the first; every other template
- *    once; never a race. Taken from full's cases, so quick < full and full
- *    grows by nothing for it.
+ * The selection behind the profiles, one program at a time (its cases as
+ * pf_expand() made them, a template's cases next to each other):
+ *  - stress runs every case; exhaustive every case but the stress group's;
+ *  - full: a covering array of the program, its template being a factor
+ *    like the pin, event and backing: every pair of rows (pin x event, pin x
+ *    backing, event x backing) and every row with each template (template x
+ *    pin, template x event, template x backing; a template over no
+ *    dimension: itself) that exhaustive has is in full at least once. Built
+ *    greedily: take the case covering the most pairs not covered yet; ties
+ *    to a backing that needs nothing special (anon), then to the first in
+ *    expansion order, which is table order. A template over one dimension
+ *    keeps every case (each stands for a template x row pair). A race is
+ *    outside the covering: one case per race template (its cheapest);
+ *  - quick: every pin x event pair once per program ('-' counts as a row:
+ *    a program's own pin or event), taken from the first template whose
+ *    full cases have it: of those with that pair, the first whose backing
+ *    needs nothing special, else the first; every other template once;
+ *    never a race. From full's cases, so quick < full at no cost to full.
  */
 #include "cover.h"
 
@@ -28,7 +33,7 @@ static const char *const profile_names[PF_PROFILES] = {
 /* In the order of the enum pf_pair bits. */
 static const char *const pair_names[] = {
 	"template", "template*pin", "template*event", "template*backing",
-	"pin*event", "pin*backing", "event*backing",
+	"pin*event", "pin*backing", "event*backing", "race",
 };
 
 /* The dimensions of PF_PAIR_PIN_EVENT << k. */
@@ -40,7 +45,6 @@ static const int pair_dims[3][2] = {
 
 #define PAIR_OF_DIMS(k) (PF_PAIR_PIN_EVENT << (k))
 #define PAIR_OF_DIM(d) (PF_PAIR_TEMPLATE_PIN << (d))
-#define ROW_PAIRS (PF_PAIR_PIN_EVENT | PF_PAIR_PIN_BACKING | PF_PAIR_EVENT_BACKING)
 
 int pf_profile_parse(const char *name)
 {
@@ -55,18 +59,21 @@ const char *pf_profile_name(enum pf_profile p)
 	return p < PF_PROFILES ? profile_names[p] : "?";
 }
 
-/* A template's cases, cases[first] to cases[end - 1]. */
-struct span {
+/* A program's cases, and the index of each one's template among its templates. */
+struct program {
 	const struct pf_case *cases;
 	struct pf_cover *cover;
-	size_t first, end;
+	size_t n;
+	size_t *template_of;
+	size_t templates;
+	size_t count[PF_DIMS];		/* rows of each table */
 };
 
-/* What full's covering of one template has covered so far. */
+/* What full's covering has covered so far. */
 struct covered {
-	size_t count[PF_DIMS];
 	unsigned char *pair[3];		/* pair_dims[k]: row a * count[b] + row b */
-	unsigned char *row[PF_DIMS];
+	unsigned char *with[PF_DIMS];	/* template * count[d] + row */
+	unsigned char *alone;		/* template */
 };
 
 static void *zalloc(size_t count)
@@ -85,18 +92,15 @@ static unsigned groups_of(const struct pf_case *c)
 	return c->t->groups ? c->t->groups : PF_GROUP_QUICK;
 }
 
+/* In the covering and in quick: not a race, not the stress group. */
+static int plain(const struct pf_case *c)
+{
+	return !(groups_of(c) & (PF_GROUP_RACE | PF_GROUP_STRESS));
+}
+
 static size_t row_index(const struct pf_case *c, int d)
 {
 	return (size_t)(c->row[d] - c->tables->dim[d].rows);
-}
-
-static int dims_used(const struct pf_case *c)
-{
-	int n = 0;
-
-	for (int d = 0; d < PF_DIMS; d++)
-		n += c->row[d] != NULL;
-	return n;
 }
 
 /* Needs nothing special: no backing, or one with no need gate (anon). */
@@ -107,40 +111,15 @@ static int cheap(const struct pf_case *c)
 	return !b || !b->needs;
 }
 
+static int in_full(const struct program *pg, size_t i)
+{
+	return !!(pg->cover[i].profiles & (1u << PF_PROFILE_FULL));
+}
+
 static int same_pin_event(const struct pf_case *a, const struct pf_case *b)
 {
 	return a->row[PF_DIM_PIN] == b->row[PF_DIM_PIN] &&
 	       a->row[PF_DIM_EVENT] == b->row[PF_DIM_EVENT];
-}
-
-static int in_full(const struct span *s, size_t i)
-{
-	return !!(s->cover[i].profiles & (1u << PF_PROFILE_FULL));
-}
-
-/*
- * Of the span's cases (only those in full, when asked), the first with
- * like's pin and event (any, for NULL) whose backing needs nothing
- * special; else the first with them. There is one: like is in the span.
- */
-static size_t cheapest(const struct span *s, const struct pf_case *like,
-		       int only_full)
-{
-	size_t pick = s->first;
-	int found = 0;
-
-	for (size_t i = s->first; i < s->end; i++) {
-		const struct pf_case *c = &s->cases[i];
-
-		if ((only_full && !in_full(s, i)) || (like && !same_pin_event(c, like)))
-			continue;
-		if (cheap(c))
-			return i;
-		if (!found)
-			pick = i;
-		found = 1;
-	}
-	return pick;
 }
 
 static void choose(struct pf_cover *cv, enum pf_profile p, unsigned pairs)
@@ -150,159 +129,199 @@ static void choose(struct pf_cover *cv, enum pf_profile p, unsigned pairs)
 }
 
 /*
- * quick: the pin x event pairs of the span not seen yet in the program
- * ('-' counts as a row: a program's own pin or event); seen is indexed
- * (pin + 1) * (events + 1) + event + 1. A span that adds none runs once.
+ * Of the cases of case i's template (only those in full, when asked), the
+ * first with like's pin and event (any, for NULL) whose backing needs
+ * nothing special; else the first with them; else i.
  */
-static void select_quick(const struct span *s, unsigned char *seen, size_t events)
+static size_t cheapest(const struct program *pg, size_t i,
+		       const struct pf_case *like, int only_full)
 {
-	const struct pf_case *first = &s->cases[s->first];
-	int chosen = 0;
+	size_t pick = i;
+	int found = 0;
 
-	if (first->row[PF_DIM_PIN] || first->row[PF_DIM_EVENT]) {
-		for (size_t i = s->first; i < s->end; i++) {
-			const struct pf_case *c = &s->cases[i];
-			size_t pin = c->row[PF_DIM_PIN] ? row_index(c, PF_DIM_PIN) + 1 : 0;
-			size_t event = c->row[PF_DIM_EVENT] ? row_index(c, PF_DIM_EVENT) + 1 : 0;
-			size_t key = pin * (events + 1) + event;
+	for (size_t j = 0; j < pg->n; j++) {
+		const struct pf_case *c = &pg->cases[j];
 
-			if (seen[key])
-				continue;
-			seen[key] = 1;
-			choose(&s->cover[cheapest(s, c, 1)], PF_PROFILE_QUICK, PF_PAIR_PIN_EVENT);
-			chosen = 1;
-		}
+		if (pg->template_of[j] != pg->template_of[i] ||
+		    (only_full && !in_full(pg, j)) || (like && !same_pin_event(c, like)))
+			continue;
+		if (cheap(c))
+			return j;
+		if (!found)
+			pick = j;
+		found = 1;
 	}
-	if (!chosen)
-		choose(&s->cover[cheapest(s, NULL, 1)], PF_PROFILE_QUICK, PF_PAIR_TEMPLATE);
+	return pick;
 }
 
-static size_t pair_key(const struct covered *cv, const struct pf_case *c, int k)
+static size_t pair_key(const struct program *pg, const struct pf_case *c, int k)
 {
 	int a = pair_dims[k][0], b = pair_dims[k][1];
 
-	return row_index(c, a) * cv->count[b] + row_index(c, b);
+	return row_index(c, a) * pg->count[b] + row_index(c, b);
 }
 
-static void covered_init(struct covered *cv, const struct pf_tables *tables)
+static void covered_init(struct covered *cv, const struct program *pg)
 {
-	for (int d = 0; d < PF_DIMS; d++) {
-		cv->count[d] = tables->dim[d].count;
-		cv->row[d] = zalloc(cv->count[d]);
-	}
 	for (int k = 0; k < 3; k++)
-		cv->pair[k] = zalloc(cv->count[pair_dims[k][0]] *
-				     cv->count[pair_dims[k][1]]);
+		cv->pair[k] = zalloc(pg->count[pair_dims[k][0]] *
+				     pg->count[pair_dims[k][1]]);
+	for (int d = 0; d < PF_DIMS; d++)
+		cv->with[d] = zalloc(pg->templates * pg->count[d]);
+	cv->alone = zalloc(pg->templates);
 }
 
 static void covered_free(struct covered *cv)
 {
-	for (int d = 0; d < PF_DIMS; d++)
-		free(cv->row[d]);
 	for (int k = 0; k < 3; k++)
 		free(cv->pair[k]);
+	for (int d = 0; d < PF_DIMS; d++)
+		free(cv->with[d]);
+	free(cv->alone);
 }
 
-/* The pairs of c that nothing taken so far covers (enum pf_pair bits). */
-static unsigned uncovered(const struct covered *cv, const struct pf_case *c)
+/* The slots of case i's pairs in cv, and the enum pf_pair bit of each. */
+static int slots(const struct covered *cv, const struct program *pg, size_t i,
+		 unsigned char **slot, unsigned *bit)
 {
-	unsigned bits = 0;
+	const struct pf_case *c = &pg->cases[i];
+	size_t t = pg->template_of[i];
+	int n = 0;
 
 	for (int k = 0; k < 3; k++) {
 		if (!c->row[pair_dims[k][0]] || !c->row[pair_dims[k][1]])
 			continue;
-		if (!cv->pair[k][pair_key(cv, c, k)])
-			bits |= PAIR_OF_DIMS(k);
+		slot[n] = &cv->pair[k][pair_key(pg, c, k)];
+		bit[n++] = PAIR_OF_DIMS(k);
 	}
-	for (int d = 0; d < PF_DIMS; d++)
-		if (c->row[d] && !cv->row[d][row_index(c, d)])
-			bits |= PAIR_OF_DIM(d);
+	for (int d = 0; d < PF_DIMS; d++) {
+		if (!c->row[d])
+			continue;
+		slot[n] = &cv->with[d][t * pg->count[d] + row_index(c, d)];
+		bit[n++] = PAIR_OF_DIM(d);
+	}
+	if (!n) {
+		slot[n] = &cv->alone[t];
+		bit[n++] = PF_PAIR_TEMPLATE;
+	}
+	return n;
+}
+
+/* The pairs of case i that nothing taken so far covers (enum pf_pair bits). */
+static unsigned uncovered(const struct covered *cv, const struct program *pg, size_t i)
+{
+	unsigned char *slot[6];
+	unsigned bit[6], bits = 0;
+	int n = slots(cv, pg, i, slot, bit);
+
+	for (int j = 0; j < n; j++)
+		if (!*slot[j])
+			bits |= bit[j];
 	return bits;
 }
 
-static void take(struct covered *cv, const struct span *s, size_t i)
+static void take(struct covered *cv, const struct program *pg, size_t i)
 {
-	const struct pf_case *c = &s->cases[i];
+	unsigned char *slot[6];
+	unsigned bit[6];
+	int n = slots(cv, pg, i, slot, bit);
 
-	choose(&s->cover[i], PF_PROFILE_FULL, uncovered(cv, c));
-	for (int k = 0; k < 3; k++)
-		if (c->row[pair_dims[k][0]] && c->row[pair_dims[k][1]])
-			cv->pair[k][pair_key(cv, c, k)] = 1;
-	for (int d = 0; d < PF_DIMS; d++)
-		if (c->row[d])
-			cv->row[d][row_index(c, d)] = 1;
-}
-
-static int gain(unsigned bits)
-{
-	return __builtin_popcount(bits & ROW_PAIRS);
+	choose(&pg->cover[i], PF_PROFILE_FULL, uncovered(cv, pg, i));
+	for (int j = 0; j < n; j++)
+		*slot[j] = 1;
 }
 
 /* Whether case i is a better next pick than best (SIZE_MAX: none yet). */
-static int better(const struct span *s, size_t i, int g, size_t best, int best_gain)
+static int better(const struct program *pg, size_t i, int gain, size_t best,
+		  int best_gain)
 {
-	if (g != best_gain)
-		return g > best_gain;
-	return g && cheap(&s->cases[i]) && !cheap(&s->cases[best]);
+	if (gain != best_gain)
+		return gain > best_gain;
+	return gain && cheap(&pg->cases[i]) && !cheap(&pg->cases[best]);
 }
 
-/* full, for a span over two or three dimensions: a covering array. */
-static void select_covering(const struct span *s)
+/* full: the covering array of the program's plain cases. */
+static void select_covering(const struct program *pg)
 {
 	struct covered cv;
 
-	covered_init(&cv, s->cases[s->first].tables);
+	covered_init(&cv, pg);
 	for (;;) {
 		size_t best = SIZE_MAX;
 		int best_gain = 0;
 
-		for (size_t i = s->first; i < s->end; i++) {
-			int g;
+		for (size_t i = 0; i < pg->n; i++) {
+			int gain;
 
-			if (in_full(s, i))
+			if (!plain(&pg->cases[i]) || in_full(pg, i))
 				continue;
-			g = gain(uncovered(&cv, &s->cases[i]));
-			if (better(s, i, g, best, best_gain)) {
+			gain = __builtin_popcount(uncovered(&cv, pg, i));
+			if (better(pg, i, gain, best, best_gain)) {
 				best = i;
-				best_gain = g;
+				best_gain = gain;
 			}
 		}
 		if (!best_gain)
 			break;
-		take(&cv, s, best);
+		take(&cv, pg, best);
 	}
 	covered_free(&cv);
 }
 
-/* full, for a span over one dimension or none: every case. */
-static void select_all(const struct span *s)
+/* full: one case of each race template, its cheapest. */
+static void select_races(const struct program *pg)
 {
-	for (size_t i = s->first; i < s->end; i++) {
-		const struct pf_case *c = &s->cases[i];
-		unsigned pairs = PF_PAIR_TEMPLATE;
+	for (size_t i = 0; i < pg->n; i++) {
+		int first = !i || pg->template_of[i] != pg->template_of[i - 1];
 
-		for (int d = 0; d < PF_DIMS; d++)
-			if (c->row[d])
-				pairs = PAIR_OF_DIM(d);
-		choose(&s->cover[i], PF_PROFILE_FULL, pairs);
+		if (first && (groups_of(&pg->cases[i]) & PF_GROUP_RACE) &&
+		    !(groups_of(&pg->cases[i]) & PF_GROUP_STRESS))
+			choose(&pg->cover[cheapest(pg, i, NULL, 0)],
+			       PF_PROFILE_FULL, PF_PAIR_RACE);
 	}
 }
 
-static void select_span(const struct span *s, unsigned char *seen, size_t events)
+/*
+ * quick: each pin x event pair of full's plain cases, at the first case
+ * with it; seen is indexed (pin + 1) * (events + 1) + event + 1.
+ */
+static void select_pairs_quick(const struct program *pg, unsigned char *in_quick)
 {
-	unsigned groups = groups_of(&s->cases[s->first]);
+	size_t events = pg->count[PF_DIM_EVENT];
+	unsigned char *seen = zalloc((pg->count[PF_DIM_PIN] + 1) * (events + 1));
 
-	if (groups & PF_GROUP_STRESS)
-		return;
-	if (groups & PF_GROUP_RACE) {
-		choose(&s->cover[cheapest(s, NULL, 0)], PF_PROFILE_FULL, PF_PAIR_TEMPLATE);
-		return;
+	for (size_t i = 0; i < pg->n; i++) {
+		const struct pf_case *c = &pg->cases[i];
+		size_t pin = c->row[PF_DIM_PIN] ? row_index(c, PF_DIM_PIN) + 1 : 0;
+		size_t event = c->row[PF_DIM_EVENT] ? row_index(c, PF_DIM_EVENT) + 1 : 0;
+		size_t key = pin * (events + 1) + event;
+
+		if (!plain(c) || !in_full(pg, i) || (!pin && !event) || seen[key])
+			continue;
+		seen[key] = 1;
+		choose(&pg->cover[cheapest(pg, i, c, 1)], PF_PROFILE_QUICK,
+		       PF_PAIR_PIN_EVENT);
+		in_quick[pg->template_of[i]] = 1;
 	}
-	if (dims_used(&s->cases[s->first]) >= 2)
-		select_covering(s);
-	else
-		select_all(s);
-	select_quick(s, seen, events);
+	free(seen);
+}
+
+/* quick: the pairs, then every plain template that has no case in it yet. */
+static void select_quick(const struct program *pg)
+{
+	unsigned char *in_quick = zalloc(pg->templates);
+
+	select_pairs_quick(pg, in_quick);
+	for (size_t i = 0; i < pg->n; i++) {
+		size_t t = pg->template_of[i];
+
+		if (!plain(&pg->cases[i]) || in_quick[t])
+			continue;
+		in_quick[t] = 1;
+		choose(&pg->cover[cheapest(pg, i, NULL, 1)], PF_PROFILE_QUICK,
+		       PF_PAIR_TEMPLATE);
+	}
+	free(in_quick);
 }
 
 /* Each profile runs every case of the one before it. */
@@ -318,25 +337,30 @@ static void nest_profiles(struct pf_cover *cv, const struct pf_case *c)
 void pf_cover_select(const struct pf_case *cases, size_t n,
 		     struct pf_cover *cover)
 {
-	size_t events, first = 0;
-	unsigned char *seen;
+	struct program pg = { cases, cover, n, NULL, 0, { 0 } };
 
 	memset(cover, 0, n * sizeof(*cover));
 	if (!n)
 		return;
-	events = cases[0].tables->dim[PF_DIM_EVENT].count;
-	seen = zalloc((cases[0].tables->dim[PF_DIM_PIN].count + 1) * (events + 1));
-	while (first < n) {
-		struct span s = { cases, cover, first, first };
-
-		while (s.end < n && cases[s.end].t == cases[first].t)
-			s.end++;
-		select_span(&s, seen, events);
-		first = s.end;
+	pg.template_of = calloc(n, sizeof(*pg.template_of));
+	if (!pg.template_of) {
+		perror("pinfork: calloc");
+		exit(1);
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (i && cases[i].t != cases[i - 1].t)
+			pg.templates++;
+		pg.template_of[i] = pg.templates;
+	}
+	pg.templates++;
+	for (int d = 0; d < PF_DIMS; d++)
+		pg.count[d] = cases[0].tables->dim[d].count;
+	select_covering(&pg);
+	select_races(&pg);
+	select_quick(&pg);
 	for (size_t i = 0; i < n; i++)
 		nest_profiles(&cover[i], &cases[i]);
-	free(seen);
+	free(pg.template_of);
 }
 
 void pf_cover_profiles(const struct pf_cover *cover, char *buf, size_t size)

@@ -37,6 +37,7 @@ enum pf_pair {
 	PF_PAIR_PIN_EVENT	  = 1u << 4,	/* '-' is a value: a program's implicit pin */
 	PF_PAIR_PIN_BACKING	  = 1u << 5,
 	PF_PAIR_EVENT_BACKING	  = 1u << 6,
+	PF_PAIR_RACE		  = 1u << 7,	/* the one case of a race template in full */
 };
 
 /* The profile called name; -1 when there is none. */
