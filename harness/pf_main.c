@@ -15,7 +15,8 @@
 #include "run_lock.h"
 #include "runner.h"
 
-#define DEFAULT_RACE_SECONDS 2.0
+/* A race's duration in each profile (quick runs none), unless told. */
+static const double race_seconds_of[PF_PROFILES] = { 1, 1, 2, 30 };
 
 static void usage(const char *prog, FILE *out)
 {
@@ -29,17 +30,19 @@ static void usage(const char *prog, FILE *out)
 		"  -t, --tests GLOB      run cases whose name matches GLOB (repeatable,\n"
 		"                        comma-separated)\n"
 		"  -T, --timeout SEC     per-case timeout (default: the case's own)\n"
-		"  -r, --race-seconds S  duration of time-bounded races (default %.0f,\n"
-		"                        or $PINFORK_RACE_SECONDS)\n"
-		"  -p, --profile NAME    quick: every pin x event pair once, no races;\n"
-		"                        full (default): every pair of rows of each\n"
-		"                        template once, one case per race;\n"
-		"                        exhaustive: every case; stress: exhaustive with\n"
-		"                        races of at least 30 s\n"
+		"  -r, --race-seconds S  duration of time-bounded races (default\n"
+		"                        $PINFORK_RACE_SECONDS, else the profile's: full\n"
+		"                        %.0f, exhaustive %.0f, stress %.0f)\n"
+		"  -p, --profile NAME    (or $PINFORK_PROFILE) quick: every pin x event\n"
+		"                        pair once, no races; full (default): every pair\n"
+		"                        of rows (template, pin, event, backing) once,\n"
+		"                        one case a race; exhaustive: every case;\n"
+		"                        stress: every case, long races\n"
 		"  -h, --help\n"
 		"Results: TAP 13 on stdout; exit 0 pass, 1 fail, 4 all skipped.\n"
 		"$PINFORK_RECORD=FILE appends one record per case for run.sh.\n",
-		prog, DEFAULT_RACE_SECONDS);
+		prog, race_seconds_of[PF_PROFILE_FULL],
+		race_seconds_of[PF_PROFILE_EXHAUSTIVE], race_seconds_of[PF_PROFILE_STRESS]);
 }
 
 static int set_profile(struct pf_options *o, const char *name)
@@ -49,8 +52,6 @@ static int set_profile(struct pf_options *o, const char *name)
 	if (profile < 0)
 		return -1;
 	o->profile = profile;
-	if (profile == PF_PROFILE_STRESS && o->race_seconds < 30)
-		o->race_seconds = 30;
 	return 0;
 }
 
@@ -76,7 +77,7 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 	int opt;
 
 	memset(o, 0, sizeof(*o));
-	o->race_seconds = env ? atof(env) : DEFAULT_RACE_SECONDS;
+	o->race_seconds = env && *env ? atof(env) : -1;
 	if (set_profile(o, profile && *profile ? profile : "full"))
 		set_profile(o, "full");
 	while ((opt = getopt_long(argc, argv, "lt:T:r:p:h", longopts, NULL)) != -1) {
@@ -99,6 +100,8 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
 		return -1;
 	}
+	if (o->race_seconds < 0)
+		o->race_seconds = race_seconds_of[o->profile];
 	return 0;
 }
 
