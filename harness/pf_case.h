@@ -34,10 +34,14 @@ enum pf_need {
 	PF_NEED_NBD	= 1u << 11,	/* nbd loaded, or an nbd module to load */
 };
 
-/* Groups CI selects by (fstests style). */
+/*
+ * What kind of case a template makes; harness/cover.c turns it into the
+ * profiles (quick < full < exhaustive < stress) that run each case.
+ */
 enum pf_group {
-	PF_GROUP_QUICK	= 1u << 0,	/* cheap and deterministic */
-	PF_GROUP_RACE	= 1u << 1,	/* time-bounded race; duration is a knob */
+	PF_GROUP_QUICK	= 1u << 0,	/* deterministic: quick and full pick by pairs */
+	PF_GROUP_RACE	= 1u << 1,	/* time-bounded race (duration a knob): one case
+					   a template in full, all in exhaustive */
 	PF_GROUP_STRESS	= 1u << 2,	/* long; only in the stress profile */
 };
 
