@@ -8,16 +8,16 @@
  *    backing, event x backing) and every row with each template (template x
  *    pin, template x event, template x backing; a template over no
  *    dimension: itself) that exhaustive has is in full at least once. Built
- *    greedily: take the case covering the most pairs not covered yet; ties
- *    to a backing that needs nothing special (anon), then to the first in
- *    expansion order, which is table order. A template over one dimension
+ *    greedily after quick's cases: take the case covering the most pairs
+ *    not covered yet; ties to a backing that needs nothing special (anon),
+ *    then to the first in expansion order, which is table order. A template over one dimension
  *    keeps every case (each stands for a template x row pair). A race is
  *    outside the covering: one case per race template (its cheapest);
  *  - quick: every pin x event pair once per program ('-' counts as a row:
- *    a program's own pin or event), taken from the first template whose
- *    full cases have it: of those with that pair, the first whose backing
- *    needs nothing special, else the first; every other template once;
- *    never a race. From full's cases, so quick < full at no cost to full.
+ *    a program's own pin or event), from the first template that has it,
+ *    on the first backing in table order that needs nothing special (anon),
+ *    else the first that fits; every other template once; never a race.
+ *    quick's cases seed full's covering, so quick < full.
  */
 #include "cover.h"
 
@@ -129,29 +129,20 @@ static void choose(struct pf_cover *cv, enum pf_profile p, unsigned pairs)
 }
 
 /*
- * Of the cases of case i's template (only those in full, when asked), the
- * first with like's pin and event (any, for NULL) whose backing needs
- * nothing special; else the first with them; else i.
+ * Of the cases of case i's template from i on, the first with like's pin
+ * and event (any, for NULL) whose backing needs nothing special; else i.
+ * i is the template's first case with them: expansion order is table order.
  */
 static size_t cheapest(const struct program *pg, size_t i,
-		       const struct pf_case *like, int only_full)
+		       const struct pf_case *like)
 {
-	size_t pick = i;
-	int found = 0;
-
-	for (size_t j = 0; j < pg->n; j++) {
+	for (size_t j = i; j < pg->n && pg->template_of[j] == pg->template_of[i]; j++) {
 		const struct pf_case *c = &pg->cases[j];
 
-		if (pg->template_of[j] != pg->template_of[i] ||
-		    (only_full && !in_full(pg, j)) || (like && !same_pin_event(c, like)))
-			continue;
-		if (cheap(c))
+		if ((!like || same_pin_event(c, like)) && cheap(c))
 			return j;
-		if (!found)
-			pick = j;
-		found = 1;
 	}
-	return pick;
+	return i;
 }
 
 static size_t pair_key(const struct program *pg, const struct pf_case *c, int k)
@@ -240,12 +231,15 @@ static int better(const struct program *pg, size_t i, int gain, size_t best,
 	return gain && cheap(&pg->cases[i]) && !cheap(&pg->cases[best]);
 }
 
-/* full: the covering array of the program's plain cases. */
+/* full: the covering array of the program's plain cases, seeded by quick. */
 static void select_covering(const struct program *pg)
 {
 	struct covered cv;
 
 	covered_init(&cv, pg);
+	for (size_t i = 0; i < pg->n; i++)
+		if (pg->cover[i].profiles & (1u << PF_PROFILE_QUICK))
+			take(&cv, pg, i);
 	for (;;) {
 		size_t best = SIZE_MAX;
 		int best_gain = 0;
@@ -276,14 +270,14 @@ static void select_races(const struct program *pg)
 
 		if (first && (groups_of(&pg->cases[i]) & PF_GROUP_RACE) &&
 		    !(groups_of(&pg->cases[i]) & PF_GROUP_STRESS))
-			choose(&pg->cover[cheapest(pg, i, NULL, 0)],
+			choose(&pg->cover[cheapest(pg, i, NULL)],
 			       PF_PROFILE_FULL, PF_PAIR_RACE);
 	}
 }
 
 /*
- * quick: each pin x event pair of full's plain cases, at the first case
- * with it; seen is indexed (pin + 1) * (events + 1) + event + 1.
+ * quick: each pin x event pair of the plain cases, at the first case with
+ * it; seen is indexed (pin + 1) * (events + 1) + event + 1.
  */
 static void select_pairs_quick(const struct program *pg, unsigned char *in_quick)
 {
@@ -296,10 +290,10 @@ static void select_pairs_quick(const struct program *pg, unsigned char *in_quick
 		size_t event = c->row[PF_DIM_EVENT] ? row_index(c, PF_DIM_EVENT) + 1 : 0;
 		size_t key = pin * (events + 1) + event;
 
-		if (!plain(c) || !in_full(pg, i) || (!pin && !event) || seen[key])
+		if (!plain(c) || (!pin && !event) || seen[key])
 			continue;
 		seen[key] = 1;
-		choose(&pg->cover[cheapest(pg, i, c, 1)], PF_PROFILE_QUICK,
+		choose(&pg->cover[cheapest(pg, i, c)], PF_PROFILE_QUICK,
 		       PF_PAIR_PIN_EVENT);
 		in_quick[pg->template_of[i]] = 1;
 	}
@@ -318,7 +312,7 @@ static void select_quick(const struct program *pg)
 		if (!plain(&pg->cases[i]) || in_quick[t])
 			continue;
 		in_quick[t] = 1;
-		choose(&pg->cover[cheapest(pg, i, NULL, 1)], PF_PROFILE_QUICK,
+		choose(&pg->cover[cheapest(pg, i, NULL)], PF_PROFILE_QUICK,
 		       PF_PAIR_TEMPLATE);
 	}
 	free(in_quick);
@@ -355,9 +349,9 @@ void pf_cover_select(const struct pf_case *cases, size_t n,
 	pg.templates++;
 	for (int d = 0; d < PF_DIMS; d++)
 		pg.count[d] = cases[0].tables->dim[d].count;
+	select_quick(&pg);
 	select_covering(&pg);
 	select_races(&pg);
-	select_quick(&pg);
 	for (size_t i = 0; i < n; i++)
 		nest_profiles(&cover[i], &cases[i]);
 	free(pg.template_of);

@@ -2,10 +2,11 @@
 /*
  * Which profiles run which case: the one rule. quick < full < exhaustive <
  * stress, each running every case of the one before it. exhaustive runs
- * every expanded case; full a covering array of each template (every pair
- * of its rows at least once); quick every pin x event pair once per
- * program. Decided from the templates and the tables alone, so the list is
- * the same on every machine for a given build.
+ * every expanded case; full a covering array of each program (every pair of
+ * its rows, the template being one of its factors, at least once); quick
+ * every pin x event pair once per program. Decided from the templates and
+ * the tables alone, so the list is the same on every machine for a given
+ * build.
  */
 #ifndef PINFORK_COVER_H
 #define PINFORK_COVER_H
