@@ -18,10 +18,10 @@
 #   -t, --tests GLOB       run only cases matching GLOB (repeatable or
 #                          comma-separated; passed to each program as -t)
 #   -p, --profile NAME     configs/profile-NAME.conf: quick (every pin x event
-#                          pair once, no races) | full (default: every pair
-#                          of rows of each template once, one short race a
-#                          template) | exhaustive (every case) | stress
-#                          (every case, long races)
+#                          pair once a program, no races) | full (default:
+#                          every pair of rows, the template being one, once a
+#                          program; one 1 s race a template) | exhaustive
+#                          (every case) | stress (every case, long races)
 #   --timeout SEC          per-case timeout (passed as -T); each program's own
 #                          limit grows to fit its cases
 #   --race-seconds S       duration of each time-bounded race (passed as -r)
