@@ -20,7 +20,7 @@
 #   -p, --profile NAME     configs/profile-NAME.conf: quick (every pin x event
 #                          pair once a program, no races) | full (default:
 #                          every pair of rows, the template being one, once a
-#                          program; one 1 s race a template) | exhaustive
+#                          program; one 0.5 s race a template) | exhaustive
 #                          (every case) | stress (every case, long races)
 #   --timeout SEC          per-case timeout (passed as -T); each program's own
 #                          limit grows to fit its cases

@@ -16,7 +16,7 @@
 #include "runner.h"
 
 /* A race's duration in each profile (quick runs none), unless told. */
-static const double race_seconds_of[PF_PROFILES] = { 1, 1, 2, 30 };
+static const double race_seconds_of[PF_PROFILES] = { 0.5, 0.5, 2, 30 };
 
 static void usage(const char *prog, FILE *out)
 {
@@ -32,7 +32,7 @@ static void usage(const char *prog, FILE *out)
 		"  -T, --timeout SEC     per-case timeout (default: the case's own)\n"
 		"  -r, --race-seconds S  duration of time-bounded races (default\n"
 		"                        $PINFORK_RACE_SECONDS, else the profile's: full\n"
-		"                        %.0f, exhaustive %.0f, stress %.0f)\n"
+		"                        %g, exhaustive %g, stress %g)\n"
 		"  -p, --profile NAME    (or $PINFORK_PROFILE) quick: every pin x event\n"
 		"                        pair once, no races; full (default): every pair\n"
 		"                        of rows (template, pin, event, backing) once,\n"
