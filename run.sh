@@ -8,13 +8,20 @@
 #   --list                 list every case (the cases of --profile if given,
 #                          else of every profile): a header line, then one
 #                          tab-separated line a case: program case backing
-#                          pin event groups summary fixes. '-' marks a
+#                          pin event groups summary fixes covers. '-' marks a
 #                          dimension the case does not expand over; groups
-#                          are the profiles that run it (quick,full,stress)
-#   --list --json          the same as a JSON array of objects with those keys
+#                          are the profiles that run it (quick,full,
+#                          exhaustive,stress); covers the pairs of its rows it
+#                          stands for (quick:pin*event,full:pin*backing...)
+#   --list --json          the same as a JSON array of objects with those
+#                          keys (covers: an array)
 #   -t, --tests GLOB       run only cases matching GLOB (repeatable or
 #                          comma-separated; passed to each program as -t)
-#   -p, --profile NAME     quick | full (default) | stress: configs/profile-NAME.conf
+#   -p, --profile NAME     configs/profile-NAME.conf: quick (every pin x event
+#                          pair once a program, no races) | full (default:
+#                          every pair of rows, the template being one, once a
+#                          program; one 0.5 s race a template) | exhaustive
+#                          (every case) | stress (every case, long races)
 #   --timeout SEC          per-case timeout (passed as -T); each program's own
 #                          limit grows to fit its cases
 #   --race-seconds S       duration of each time-bounded race (passed as -r)
@@ -135,7 +142,7 @@ parse_args() {
 		-t|--tests) globs=${globs:+$globs,}$val ;;
 		-p|--profile)
 			[ -f "$REPO/configs/profile-$val.conf" ] ||
-				usage_error "unknown profile '$val' (quick, full or stress)"
+				usage_error "unknown profile '$val' (quick, full, exhaustive or stress)"
 			opt_profile=$val ;;
 		--timeout)
 			if ! is_uint "$val" || [ "$val" -eq 0 ]; then
@@ -327,24 +334,25 @@ prog_limit() {
 
 # ---- listing -----------------------------------------------------------------
 
-LIST_FIELDS=(program case backing pin event groups summary fixes)
+LIST_FIELDS=(program case backing pin event groups summary fixes covers)
 
 # One tab-separated line a case, in LIST_FIELDS order.
 list_rows() {
-	local path prog name pin event backing groups summary fixes
+	local path prog name pin event backing groups summary fixes cves covers
 	while read -r path; do
 		prog=${path##*/}
 		args=(-p "${opt_profile:-stress}")
 		[ -z "$globs" ] || args+=(-t "$globs")
-		while IFS=$'\t' read -r name pin event backing groups summary fixes _; do
+		while IFS=$'\t' read -r name pin event backing groups summary fixes cves covers _; do
 			[ -n "$name" ] || continue
-			printf '%s\t' "$prog" "$name" "$backing" "$pin" "$event" "$groups" "$summary"
-			printf '%s\n' "$fixes"
+			printf '%s\t' "$prog" "$name" "$backing" "$pin" "$event" "$groups" "$summary" "$fixes"
+			printf '%s\n' "${covers:--}"
 		done < <("$path" --list "${args[@]}" || say "$prog --list failed")
 	done < <(test_programs)
 }
 
-# Tab-separated lines as a JSON array of objects keyed by LIST_FIELDS.
+# Tab-separated lines as a JSON array of objects keyed by LIST_FIELDS;
+# covers is an array of strings ('-': empty).
 rows_to_json() {
 	awk -F'\t' -v fields="${LIST_FIELDS[*]}" '
 	# a backslash before each \ and ", spelled out: awks differ on gsub and \\
@@ -356,11 +364,20 @@ rows_to_json() {
 		}
 		return "\"" out "\""
 	}
+	function list(s,   out, i, k, item) {
+		if (s == "-" || s == "")
+			return "[]"
+		k = split(s, item, ",")
+		for (i = 1; i <= k; i++)
+			out = out (i > 1 ? ", " : "") quote(item[i])
+		return "[" out "]"
+	}
 	BEGIN { n = split(fields, name, " "); printf "[" }
 	{
 		printf "%s\n  {", (NR > 1 ? "," : "")
 		for (i = 1; i <= n; i++)
-			printf "%s%s: %s", (i > 1 ? ", " : ""), quote(name[i]), quote($i)
+			printf "%s%s: %s", (i > 1 ? ", " : ""), quote(name[i]),
+				(name[i] == "covers" ? list($i) : quote($i))
 		printf "}"
 	}
 	END { printf "%s]\n", (NR ? "\n" : "") }'

@@ -9,7 +9,9 @@
 #                            collections already there are kept
 #   DIR/pinfork/PROG         the test programs
 #   DIR/pinfork/settings     timeout=N: the largest per-program limit of the
-#                            full profile (configs/profile-full.conf)
+#                            full profile (configs/profile-full.conf): the
+#                            programs' default, what the runner gets (set
+#                            KSELFTEST_<PROG>_ARGS="-p exhaustive" for more)
 #   DIR/pinfork/config       the kernel config fragment (configs/pinfork.config)
 #   DIR/pinfork/pinfork-restore  puts back knobs after a killed run (not a test)
 #   DIR/pinfork/*.so         shared libraries a program loads (rpath $ORIGIN)

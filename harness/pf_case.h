@@ -35,10 +35,14 @@ enum pf_need {
 	PF_NEED_NUMA	= 1u << 12,	/* two NUMA nodes with memory */
 };
 
-/* Groups CI selects by (fstests style). */
+/*
+ * What kind of case a template makes; harness/cover.c turns it into the
+ * profiles (quick < full < exhaustive < stress) that run each case.
+ */
 enum pf_group {
-	PF_GROUP_QUICK	= 1u << 0,	/* cheap and deterministic */
-	PF_GROUP_RACE	= 1u << 1,	/* time-bounded race; duration is a knob */
+	PF_GROUP_QUICK	= 1u << 0,	/* deterministic: quick and full pick by pairs */
+	PF_GROUP_RACE	= 1u << 1,	/* time-bounded race (duration a knob): one case
+					   a template in full, all in exhaustive */
 	PF_GROUP_STRESS	= 1u << 2,	/* long; only in the stress profile */
 };
 

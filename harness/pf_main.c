@@ -8,45 +8,50 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cover.h"
 #include "fixes.h"
 #include "knob.h"
 #include "record.h"
 #include "run_lock.h"
 #include "runner.h"
 
-#define DEFAULT_RACE_SECONDS 2.0
+/* A race's duration in each profile (quick runs none), unless told. */
+static const double race_seconds_of[PF_PROFILES] = { 0.5, 0.5, 2, 30 };
 
 static void usage(const char *prog, FILE *out)
 {
 	fprintf(out,
 		"usage: %s [options]\n"
 		"  -l, --list            list cases, one a line, tab-separated: name, pin,\n"
-		"                        event, backing, profiles (quick,full,stress),\n"
-		"                        summary, fixes, CVEs ('-' when empty)\n"
+		"                        event, backing, profiles (quick,full,exhaustive,\n"
+		"                        stress), summary, fixes, CVEs, covers (the pairs\n"
+		"                        of its rows it stands for: quick:pin*event,\n"
+		"                        full:pin*backing...) ('-' when empty)\n"
 		"  -t, --tests GLOB      run cases whose name matches GLOB (repeatable,\n"
 		"                        comma-separated)\n"
 		"  -T, --timeout SEC     per-case timeout (default: the case's own)\n"
-		"  -r, --race-seconds S  duration of time-bounded races (default %.0f,\n"
-		"                        or $PINFORK_RACE_SECONDS)\n"
-		"  -p, --profile NAME    quick (no races), full (default), stress\n"
+		"  -r, --race-seconds S  duration of time-bounded races (default\n"
+		"                        $PINFORK_RACE_SECONDS, else the profile's: full\n"
+		"                        %g, exhaustive %g, stress %g)\n"
+		"  -p, --profile NAME    (or $PINFORK_PROFILE) quick: every pin x event\n"
+		"                        pair once, no races; full (default): every pair\n"
+		"                        of rows (template, pin, event, backing) once,\n"
+		"                        one case a race; exhaustive: every case;\n"
+		"                        stress: every case, long races\n"
 		"  -h, --help\n"
 		"Results: TAP 13 on stdout; exit 0 pass, 1 fail, 4 all skipped.\n"
 		"$PINFORK_RECORD=FILE appends one record per case for run.sh.\n",
-		prog, DEFAULT_RACE_SECONDS);
+		prog, race_seconds_of[PF_PROFILE_FULL],
+		race_seconds_of[PF_PROFILE_EXHAUSTIVE], race_seconds_of[PF_PROFILE_STRESS]);
 }
 
 static int set_profile(struct pf_options *o, const char *name)
 {
-	if (!strcmp(name, "quick"))
-		o->groups = PF_GROUP_QUICK;
-	else if (!strcmp(name, "full"))
-		o->groups = PF_GROUP_QUICK | PF_GROUP_RACE;
-	else if (!strcmp(name, "stress")) {
-		o->groups = PF_GROUP_QUICK | PF_GROUP_RACE | PF_GROUP_STRESS;
-		if (o->race_seconds < 30)
-			o->race_seconds = 30;
-	} else
+	int profile = pf_profile_parse(name);
+
+	if (profile < 0)
 		return -1;
+	o->profile = profile;
 	return 0;
 }
 
@@ -72,7 +77,7 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 	int opt;
 
 	memset(o, 0, sizeof(*o));
-	o->race_seconds = env ? atof(env) : DEFAULT_RACE_SECONDS;
+	o->race_seconds = env && *env ? atof(env) : -1;
 	if (set_profile(o, profile && *profile ? profile : "full"))
 		set_profile(o, "full");
 	while ((opt = getopt_long(argc, argv, "lt:T:r:p:h", longopts, NULL)) != -1) {
@@ -95,14 +100,15 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
 		return -1;
 	}
+	if (o->race_seconds < 0)
+		o->race_seconds = race_seconds_of[o->profile];
 	return 0;
 }
 
-static int selected(const struct pf_case *c, const struct pf_options *o)
+static int selected(const struct pf_case *c, const struct pf_cover *cover,
+		    const struct pf_options *o)
 {
-	unsigned groups = c->t->groups ? c->t->groups : PF_GROUP_QUICK;
-
-	if (!(groups & o->groups))
+	if (!(cover->profiles & (1u << o->profile)))
 		return 0;
 	if (!o->nglobs)
 		return 1;
@@ -144,46 +150,35 @@ static const char *row_name(const struct pf_case *c, enum pf_dim dim)
 	return c->row[dim] ? c->row[dim]->name : "-";
 }
 
-/* The profiles that run the case, comma-separated: "quick,full,stress". */
-static void join_profiles(char *buf, size_t size, const struct pf_case *c)
-{
-	static const char *const profiles[] = { "quick", "full", "stress" };
-	unsigned groups = c->t->groups ? c->t->groups : PF_GROUP_QUICK;
-	struct pf_options profile;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
-		memset(&profile, 0, sizeof(profile));
-		set_profile(&profile, profiles[i]);
-		if ((groups & profile.groups) && n < size)
-			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "", profiles[i]);
-	}
-}
-
 static const char *or_dash(const char *field)
 {
 	return field[0] ? field : "-";
 }
 
-/* One line a case: name, pin, event, backing, profiles, summary, fixes, CVEs. */
-static void list_cases(const struct pf_case *cases, size_t n,
+/*
+ * One line a case: name, pin, event, backing, profiles, summary, fixes,
+ * CVEs, covers.
+ */
+static void list_cases(const struct pf_case *cases,
+		       const struct pf_cover *cover, size_t n,
 		       const struct pf_options *o)
 {
-	char fixes[128], cves[128], profiles[32];
+	char fixes[128], cves[128], profiles[64], covers[256];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct pf_case *c = &cases[i];
 
-		if (!selected(c, o))
+		if (!selected(c, &cover[i], o))
 			continue;
 		join_refs(fixes, sizeof(fixes), c->t->fixes);
 		join_refs(cves, sizeof(cves), c->t->cves);
-		join_profiles(profiles, sizeof(profiles), c);
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->name,
+		pf_cover_profiles(&cover[i], profiles, sizeof(profiles));
+		pf_cover_pairs(&cover[i], covers, sizeof(covers));
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->name,
 		       row_name(c, PF_DIM_PIN), row_name(c, PF_DIM_EVENT),
 		       row_name(c, PF_DIM_BACKING), or_dash(profiles),
-		       or_dash(c->summary), or_dash(fixes), or_dash(cves));
+		       or_dash(c->summary), or_dash(fixes), or_dash(cves),
+		       or_dash(covers));
 	}
 }
 
@@ -259,7 +254,8 @@ static enum tap_status run_one(const struct pf_case *c,
 	return known_issue(c, pf_run_case(c, o, reason, size, secs), reason, size);
 }
 
-static void run_all(struct tap *t, const struct pf_case *cases, size_t n,
+static void run_all(struct tap *t, const struct pf_case *cases,
+		    const struct pf_cover *cover, size_t n,
 		    const struct pf_options *o, const char *prog)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -268,7 +264,7 @@ static void run_all(struct tap *t, const struct pf_case *cases, size_t n,
 		enum tap_status st;
 		double secs;
 
-		if (!selected(c, o))
+		if (!selected(c, &cover[i], o))
 			continue;
 		st = run_one(c, o, reason, sizeof(reason), &secs);
 		if (st == TAP_FAIL || st == TAP_ERROR || st == TAP_TIMEOUT)
@@ -284,6 +280,7 @@ int pf_main(int argc, char **argv, const struct pf_template *templates,
 	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	struct pf_options o;
 	struct pf_case *cases;
+	struct pf_cover *cover;
 	size_t n, planned = 0;
 	const char *bad;
 	struct tap t;
@@ -293,8 +290,15 @@ int pf_main(int argc, char **argv, const struct pf_template *templates,
 		return 1;	/* never 2: the kselftest runner reads it as a failure code */
 	}
 	n = pf_expand(templates, count, tables, &cases);
+	cover = calloc(n ? n : 1, sizeof(*cover));
+	if (!cover) {
+		perror("pinfork: calloc");
+		return 1;
+	}
+	pf_cover_select(cases, n, cover);
 	if (o.list) {
-		list_cases(cases, n, &o);
+		list_cases(cases, cover, n, &o);
+		free(cover);
 		free(cases);
 		return 0;
 	}
@@ -306,21 +310,24 @@ int pf_main(int argc, char **argv, const struct pf_template *templates,
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		planned += selected(&cases[i], &o);
+		planned += selected(&cases[i], &cover[i], &o);
 	if (!planned) {
 		tap_skip_all(&t, "no case selected");
+		free(cover);
 		free(cases);
 		return TAP_EXIT_SKIP;
 	}
 	if (run_lock_take()) {
 		tap_bail_out(&t, "another pinfork run holds the lock");
+		free(cover);
 		free(cases);
 		return 1;
 	}
 	knob_restore_all();	/* leftovers of a crashed run: the lock makes them not a live run's */
 	tap_plan(&t, (int)planned);
-	run_all(&t, cases, n, &o, prog);
+	run_all(&t, cases, cover, n, &o, prog);
 	tap_totals(&t);
+	free(cover);
 	free(cases);
 	return tap_exit_code(&t);
 }

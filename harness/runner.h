@@ -13,7 +13,7 @@ struct pf_options {
 	int list;
 	int timeout;		/* per case, seconds; 0 = the case's own */
 	double race_seconds;
-	unsigned groups;	/* groups to run */
+	int profile;		/* enum pf_profile: the profile to run */
 };
 
 /* Expands templates over tables into cases; returns how many (caller frees *out). */

@@ -58,11 +58,11 @@ prove -e cat "$WORK/ok.tap" >/dev/null 2>&1 && pass "prove accepts a passing run
 [ "$rc" = 4 ] && grep -q '^1\.\.0 # SKIP' "$WORK/none.tap" && pass "no case selected: 1..0 # SKIP, exit 4" || fail "no case selected: exit $rc"
 "$demo" --bogus >/dev/null 2>&1; rc=$?
 [ "$rc" = 1 ] && pass "bad option: exit 1 (never 2)" || fail "bad option: exit $rc"
-"$demo" --list | awk -F'\t' 'NF != 8 { bad = 1 } END { exit bad }' && pass "--list prints name, pin, event, backing, profiles, summary, fixes, CVEs" || fail "--list format"
-"$demo" --list | grep -qxF "$(printf 'demo-fail\t-\t-\t-\tquick,full,stress\tfails with hints\t70e806e4e645,0123456789ab\tCVE-2020-29374')" &&
-	pass "--list: '-' for the dimensions a case lacks; its profiles, fixes and CVEs" || fail "--list: demo-fail: $("$demo" --list | grep demo-fail)"
-"$BUILD"/tests/pin_fork --list -t parent-writes-uring-fixed-fork-alive-thp-pmd |
-	awk -F'\t' '$1 == "parent-writes-uring-fixed-fork-alive-thp-pmd" && $2 == "uring-fixed" && $3 == "fork-alive" && $4 == "thp-pmd" && $5 == "quick,full,stress" && $6 != "-" { ok = 1 } END { exit !ok }' &&
+"$demo" --list | awk -F'\t' 'NF != 9 { bad = 1 } END { exit bad }' && pass "--list prints name, pin, event, backing, profiles, summary, fixes, CVEs, covers" || fail "--list format"
+"$demo" --list | grep -qxF "$(printf 'demo-fail\t-\t-\t-\tquick,full,exhaustive,stress\tfails with hints\t70e806e4e645,0123456789ab\tCVE-2020-29374\tquick:template,full:template')" &&
+	pass "--list: '-' for the dimensions a case lacks; its profiles, fixes, CVEs and the pairs it stands for" || fail "--list: demo-fail: $("$demo" --list | grep demo-fail)"
+"$BUILD"/tests/pin_fork --list -p exhaustive -t parent-writes-uring-fixed-fork-alive-thp-pmd |
+	awk -F'\t' '$1 == "parent-writes-uring-fixed-fork-alive-thp-pmd" && $2 == "uring-fixed" && $3 == "fork-alive" && $4 == "thp-pmd" && $5 ~ /(^|,)exhaustive,stress$/ && $6 != "-" { ok = 1 } END { exit !ok }' &&
 	pass "--list: a pin_fork case shows its pin, event and backing" || fail "--list: pin_fork's dimensions"
 if $PY -c 'import tap' 2>/dev/null; then
 	$PY - "$out" <<'PY' && pass "tappy parses the output" || fail "tappy"

@@ -23,7 +23,7 @@ if make -s BUILD=$nolibs HAVE_IBVERBS=0 HAVE_NUMA=0 all >"$WORK/nolibs-build.log
 			fail "$t without libibverbs (exit $rc, $n skipped, $why with the reason)"; tail -5 "$WORK/nolibs.tap"
 		fi
 	done
-	"$nolibs/tests/pin_fork" -t '*-rdma-r[ow]-fork-alive-anon' >"$WORK/nolibs.tap" 2>&1
+	"$nolibs/tests/pin_fork" -p exhaustive -t '*-rdma-r[ow]-fork-alive-anon' >"$WORK/nolibs.tap" 2>&1
 	n=$(grep -c '^# SKIP .*: built without libibverbs (install libibverbs-dev)$' "$WORK/nolibs.tap")
 	[ "$n" = 4 ] && pass "pin_fork: the RDMA pin rows SKIP: built without libibverbs" ||
 		{ fail "pin_fork's RDMA rows without libibverbs: $n of 4 SKIP with the reason"; tail -5 "$WORK/nolibs.tap"; }

@@ -182,10 +182,11 @@ fi
 list_header=$(printf '%s\t' program case backing pin event groups summary | sed 's/\t$//')
 h5_run --list >"$WORK/h5-list.tsv" 2>"$WORK/h5.err"; rc=$?
 [ "$rc" = 0 ] && [ "$(head -1 "$WORK/h5-list.tsv" | cut -f1-7)" = "$list_header" ] &&
-	awk -F'\t' 'NF != 8 { bad = 1 } END { exit bad || NR < 2 }' "$WORK/h5-list.tsv" &&
-	pass "--list: a header line, then 8 tab-separated fields a case" ||
+	[ "$(head -1 "$WORK/h5-list.tsv" | cut -f8-)" = "$(printf 'fixes\tcovers')" ] &&
+	awk -F'\t' 'NF != 9 { bad = 1 } END { exit bad || NR < 2 }' "$WORK/h5-list.tsv" &&
+	pass "--list: a header line, then 9 tab-separated fields a case" ||
 	{ fail "--list header or columns (exit $rc)"; head -3 "$WORK/h5-list.tsv"; }
-grep -qxF "$(printf 'harness_demo\tdemo-pass\t-\t-\t-\tquick,full,stress\tpasses\t-')" "$WORK/h5-list.tsv" &&
+grep -qxF "$(printf 'harness_demo\tdemo-pass\t-\t-\t-\tquick,full,exhaustive,stress\tpasses\t-\tquick:template,full:template')" "$WORK/h5-list.tsv" &&
 	pass "--list: a case without dimensions shows '-' for backing, pin and event" ||
 	fail "--list: demo-pass row: $(grep demo-pass "$WORK/h5-list.tsv")"
 pin_case=parent-writes-uring-fixed-fork-alive-anon
@@ -194,7 +195,7 @@ awk -F'\t' -v c="$pin_case" '$1 == "pin_fork" && $2 == c && $3 == "anon" && $4 =
 	pass "--list: pin_fork's $pin_case shows backing anon, pin uring-fixed, event fork-alive" ||
 	{ fail "--list: pin_fork's dimensions"; cat "$WORK/h5-pin.tsv"; }
 h5_run --list --json >"$WORK/h5-list.json" 2>"$WORK/h5.err" && $PY -m json.tool "$WORK/h5-list.json" >/dev/null &&
-	h5_json "$WORK/h5-list.json" "sys.exit(not (len(d) == $(($(wc -l <"$WORK/h5-list.tsv") - 1)) and [c for c in d if c['case'] == 'demo-pass' and c['pin'] == '-' and c['groups'] == 'quick,full,stress']))" &&
+	h5_json "$WORK/h5-list.json" "sys.exit(not (len(d) == $(($(wc -l <"$WORK/h5-list.tsv") - 1)) and [c for c in d if c['case'] == 'demo-pass' and c['pin'] == '-' and c['groups'] == 'quick,full,exhaustive,stress' and c['covers'] == ['quick:template', 'full:template']]))" &&
 	pass "--list --json: valid JSON (json.tool), one object a case, with the same fields" ||
 	fail "--list --json: $(head -c 300 "$WORK/h5-list.json")"
 h5_run --list --json -t 'nomatch*' >"$WORK/h5-none.json" 2>/dev/null && $PY -m json.tool "$WORK/h5-none.json" >/dev/null &&

@@ -94,7 +94,8 @@ if [ "${PINFORK_CHECK_VM:-1}" = 0 ]; then
 elif ! command -v qemu-system-x86_64 >/dev/null; then
 	fail "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
 else
-	timeout 1800 env PINFORK_BUILD="$BUILD" ./run.sh --no-install --kernel debian --race-seconds 3 \
+	# exhaustive: every case (the RDMA pin rows meet every event and backing)
+	timeout 1800 env PINFORK_BUILD="$BUILD" ./run.sh --no-install --kernel debian -p exhaustive --race-seconds 3 \
 		--results "$vmres" >"$WORK/vm.out" 2>&1; rc=$?
 	grep -E '^# vm: ' "$WORK/vm.out" | sed 's/^/     /'
 	rec=$vmres/records.tsv
