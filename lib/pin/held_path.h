@@ -40,7 +40,7 @@ struct pf_held_run {
 	struct pf_held *h;
 	const struct pf_held_path *path;
 	char *page;		/* the read fills the first half */
-	size_t half;
+	size_t half;		/* bytes read (a pin row: its whole range) */
 	size_t off;		/* file offset read */
 	struct pf_uring u;
 	/*
