@@ -31,12 +31,17 @@ void pf_held_free(struct pf_held *h)
 	free(h);
 }
 
-void pf_held_contents(void *buf, size_t off, size_t len)
+static void fill_from(void *buf, size_t off, size_t len, uint32_t seed)
 {
 	uint8_t *p = buf;
 
 	for (size_t i = 0; i < len; i++)
-		p[i] = pf_pattern_byte(PF_HELD_SEED, off + i);
+		p[i] = pf_pattern_byte(seed, off + i);
+}
+
+void pf_held_contents(void *buf, size_t off, size_t len)
+{
+	fill_from(buf, off, len, PF_HELD_SEED);
 }
 
 void pf_held_serve(struct pf_held *h, uint32_t seed)
@@ -48,14 +53,12 @@ void pf_held_serve(struct pf_held *h, uint32_t seed)
 
 void pf_held_fill(struct pf_held *h, void *buf, size_t off, size_t len)
 {
-	uint8_t *p = buf;
 	uint32_t seed;
 
 	pthread_mutex_lock(&h->lock);
 	seed = h->seed;
 	pthread_mutex_unlock(&h->lock);
-	for (size_t i = 0; i < len; i++)
-		p[i] = pf_pattern_byte(seed, off + i);
+	fill_from(buf, off, len, seed);
 }
 
 int pf_held_fd(struct pf_held *h)
