@@ -79,10 +79,11 @@ endif
 ifeq ($(HAVE_NUMA),1)
 $(BUILD)/tests/pin_invariants: override LDLIBS += -lnuma
 endif
-# Held I/O (lib/pin/held_*.c): the FUSE backend's server is libfuse3.
+# Held I/O (lib/pin/held_*.c): the FUSE backend's server is libfuse3. Every
+# program links it: the pin table's PF_PIN_HOLDS rows hold reads with it.
 FUSE3_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
 $(BUILD)/lib/pin/held_fuse.o: override CFLAGS += $(FUSE3_CFLAGS)
-$(BUILD)/tests/odirect_held $(BUILD)/check/selftest_held $(BUILD)/check/selftest_held_%: override LDLIBS += -lfuse3
+$(BUILD)/tests/% $(BUILD)/check/%: override LDLIBS += -lfuse3
 
 $(HELPER_SO): lib/helper/pinfork_helper.c lib/helper/pinfork_helper.h
 	@mkdir -p $(dir $@)

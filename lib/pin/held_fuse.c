@@ -142,7 +142,7 @@ static void *answer_read(void *arg)
 	if (!buf) {
 		fuse_reply_err(a->req, ENOMEM);
 	} else {
-		pf_held_contents(buf, a->off, n);
+		pf_held_fill(a->s->h, buf, a->off, n);
 		fuse_reply_buf(a->req, buf, n);
 	}
 	free(buf);

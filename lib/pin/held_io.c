@@ -3,7 +3,9 @@
 #include "held_io_backend.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@ struct pf_held *pf_held_alloc(void)
 	if (!h)
 		return NULL;
 	h->fd = -1;
+	h->seed = PF_HELD_SEED;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
 	return h;
@@ -28,12 +31,34 @@ void pf_held_free(struct pf_held *h)
 	free(h);
 }
 
-void pf_held_contents(void *buf, size_t off, size_t len)
+static void fill_from(void *buf, size_t off, size_t len, uint32_t seed)
 {
 	uint8_t *p = buf;
 
 	for (size_t i = 0; i < len; i++)
-		p[i] = pf_pattern_byte(PF_HELD_SEED, off + i);
+		p[i] = pf_pattern_byte(seed, off + i);
+}
+
+void pf_held_contents(void *buf, size_t off, size_t len)
+{
+	fill_from(buf, off, len, PF_HELD_SEED);
+}
+
+void pf_held_serve(struct pf_held *h, uint32_t seed)
+{
+	pthread_mutex_lock(&h->lock);
+	h->seed = seed;
+	pthread_mutex_unlock(&h->lock);
+}
+
+void pf_held_fill(struct pf_held *h, void *buf, size_t off, size_t len)
+{
+	uint32_t seed;
+
+	pthread_mutex_lock(&h->lock);
+	seed = h->seed;
+	pthread_mutex_unlock(&h->lock);
+	fill_from(buf, off, len, seed);
 }
 
 int pf_held_fd(struct pf_held *h)
@@ -137,3 +162,38 @@ const struct pf_held_backend *const pf_held_backends[] = {
 };
 const size_t pf_held_backends_count =
 	sizeof(pf_held_backends) / sizeof(pf_held_backends[0]);
+
+/* Appends "name: reason" to why, "; " between backends. */
+static void add_reason(char *why, size_t size, const char *name,
+		       const char *reason)
+{
+	size_t used = strlen(why);
+
+	if (used < size)
+		snprintf(why + used, size - used, "%s%s: %s", used ? "; " : "",
+			 name, reason);
+}
+
+int pf_held_open_first(struct pf_held **h, const struct pf_held_backend **b,
+		       size_t len, char *why, size_t size)
+{
+	const char *only = getenv("PINFORK_HELD_BACKEND");
+	char reason[256];
+
+	why[0] = '\0';
+	for (size_t i = 0; i < pf_held_backends_count; i++) {
+		const struct pf_held_backend *row = pf_held_backends[i];
+
+		if (only && *only && strcmp(only, row->name))
+			continue;
+		if (!row->open(h, len, reason, sizeof(reason))) {
+			*b = row;
+			return 0;
+		}
+		add_reason(why, size, row->name, reason);
+	}
+	if (!why[0])
+		snprintf(why, size, "no held-I/O backend named \"%s\" (PINFORK_HELD_BACKEND)",
+			 only);
+	return -1;
+}

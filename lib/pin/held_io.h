@@ -17,7 +17,8 @@
  * root) SKIPs with the reason in why.
  *
  * Contents: byte i of the file is the pattern of PF_HELD_SEED at offset i
- * (pattern.h), so the case knows what each read must bring.
+ * (pattern.h), so the case knows what each read must bring; a case that
+ * wants other data picks another seed with pf_held_serve().
  */
 #ifndef PINFORK_HELD_IO_H
 #define PINFORK_HELD_IO_H
@@ -45,6 +46,14 @@ struct pf_held_backend {
 extern const struct pf_held_backend *const pf_held_backends[];
 extern const size_t pf_held_backends_count;
 
+/*
+ * Opens the first backend of the table that works here (fuse, then nbd), or
+ * the one named by $PINFORK_HELD_BACKEND: 0 with *h and *b set, or -1 with
+ * every backend's reason in why.
+ */
+int pf_held_open_first(struct pf_held **h, const struct pf_held_backend **b,
+		       size_t len, char *why, size_t size);
+
 /* Backend rows, one file each (lib/pin/held_fuse.c, held_nbd.c). */
 extern const struct pf_held_backend pf_held_fuse;
 extern const struct pf_held_backend pf_held_nbd;
@@ -71,6 +80,9 @@ void pf_held_arm(struct pf_held *h, size_t off);
  * This is the proof that the read was in flight at the event.
  */
 int pf_held_wait(struct pf_held *h, double timeout);
+
+/* From now on the file holds the pattern of seed (byte i: its byte at i). */
+void pf_held_serve(struct pf_held *h, uint32_t seed);
 
 /* Answers the held request (with the file's contents). */
 void pf_held_release(struct pf_held *h);

@@ -8,6 +8,7 @@
 #define PINFORK_HELD_IO_BACKEND_H
 
 #include <pthread.h>
+#include <stdint.h>
 
 #include "held_io.h"
 
@@ -15,6 +16,7 @@ struct pf_held {
 	int fd;			/* O_DIRECT, the case reads from it */
 	size_t align;
 	size_t len;
+	uint32_t seed;		/* byte i of the file is the pattern of seed at i */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int armed;		/* the next request over arm_off is held */
@@ -38,5 +40,8 @@ void pf_held_free(struct pf_held *h);
  * close). Counts the request either way.
  */
 void pf_held_gate(struct pf_held *h, size_t off, size_t len);
+
+/* The server's answer: what [off, off+len) of the file holds now. */
+void pf_held_fill(struct pf_held *h, void *buf, size_t off, size_t len);
 
 #endif

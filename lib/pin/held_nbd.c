@@ -253,7 +253,7 @@ static int answer_read(struct held_nbd *n, const struct nbd_request *rq,
 	for (size_t done = 0; done < len; done += NBD_CHUNK) {
 		size_t chunk = len - done < NBD_CHUNK ? len - done : NBD_CHUNK;
 
-		pf_held_contents(buf, off + done, chunk);
+		pf_held_fill(n->h, buf, off + done, chunk);
 		if (pf_send_full(n->sock[1], buf, chunk))
 			return -1;
 	}

@@ -6,6 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+static struct pf_uring *ring_of(struct pf_held_run *run)
+{
+	return run->ring ? run->ring : &run->u;
+}
+
 static long read_pread(struct pf_held_run *run)
 {
 	ssize_t n = pread(pf_held_fd(run->h), run->page, run->half, run->off);
@@ -23,7 +28,7 @@ static enum pf_result ring_up(struct pf_held_run *run)
 /* io_uring READ of a plain user buffer: the kernel takes the pages per I/O. */
 static long read_uring(struct pf_held_run *run)
 {
-	return pf_uring_read(&run->u, pf_held_fd(run->h), run->page, run->half,
+	return pf_uring_read(ring_of(run), pf_held_fd(run->h), run->page, run->half,
 			     run->off);
 }
 
@@ -45,7 +50,7 @@ static enum pf_result ring_up_fixed(struct pf_held_run *run)
 
 static long read_fixed(struct pf_held_run *run)
 {
-	return pf_uring_read_fixed(&run->u, pf_held_fd(run->h), run->page,
+	return pf_uring_read_fixed(ring_of(run), pf_held_fd(run->h), run->page,
 				   run->half, run->off);
 }
 

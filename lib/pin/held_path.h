@@ -40,9 +40,15 @@ struct pf_held_run {
 	struct pf_held *h;
 	const struct pf_held_path *path;
 	char *page;		/* the read fills the first half */
-	size_t half;
+	size_t half;		/* bytes read (a pin row: its whole range) */
 	size_t off;		/* file offset read */
 	struct pf_uring u;
+	/*
+	 * The ring the io_uring paths use: NULL for u (which their prepare
+	 * sets up), or a pin row's own ring, whose fixed buffer 0 the row
+	 * registered (then prepare is not called).
+	 */
+	struct pf_uring *ring;
 	long result;		/* the reader thread's result */
 };
 

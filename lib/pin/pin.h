@@ -9,7 +9,13 @@
  *            the CPU wrote there last
  *   bring    the device writes seed's pattern into the region through the
  *            pin: the owner's CPU must read it at the region's address
- *   release  drop the pin
+ *   start    (PF_PIN_HOLDS) put a transfer of seed's pattern into the
+ *            pin's range in flight and hold it: PF_PASS only once the
+ *            other end is shown to hold it (the kernel has the pages)
+ *   finish   let the held transfer complete, wait for it (with a timeout):
+ *            the owner's CPU must read seed's pattern at the region's
+ *            address (lib/pin/pin_hold.h)
+ *   release  drop the pin (and a transfer still held)
  * Every operation returns a verdict (SKIP when a prerequisite is missing,
  * FAIL with the first bad offset on a mismatch, ERROR when its machinery
  * broke). Adding a pin = one file + one row in pin.c.

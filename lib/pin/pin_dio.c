@@ -8,7 +8,8 @@
 #include "oracle.h"
 
 enum pf_result pf_pin_dio_take(struct pf_pin_state *st, pf_dio_mover read,
-			       pf_dio_mover write, const char *how)
+			       pf_dio_mover write, const char *how,
+			       const struct pf_held_path *held_path)
 {
 	struct pf_pin_dio *d = pf_pin_priv(st, sizeof(*d));
 	char why[256];
@@ -18,6 +19,7 @@ enum pf_result pf_pin_dio_take(struct pf_pin_state *st, pf_dio_mover read,
 	d->read = read;
 	d->write = write;
 	d->how = how;
+	d->held_path = held_path;
 	if (pf_scratch_open(&d->s, st->r->len, why, sizeof(why)))
 		return pf_skip("%s", why);
 	if ((uintptr_t)st->io % d->s.mem_align || st->r->len % d->s.mem_align)
@@ -55,12 +57,28 @@ enum pf_result pf_pin_dio_bring(struct pf_pin_state *st, uint32_t seed)
 	return pf_view_holds(st->r->base, st->r->len, seed, what);
 }
 
+enum pf_result pf_pin_dio_start(struct pf_pin_state *st, uint32_t seed)
+{
+	struct pf_pin_dio *d = st->priv;
+
+	return pf_pin_hold_start(&d->hold, st, d->held_path,
+				 d->u.ready ? &d->u : NULL, seed);
+}
+
+enum pf_result pf_pin_dio_finish(struct pf_pin_state *st)
+{
+	struct pf_pin_dio *d = st->priv;
+
+	return pf_pin_hold_finish(&d->hold, st, d->how);
+}
+
 void pf_pin_dio_release(struct pf_pin_state *st)
 {
 	struct pf_pin_dio *d = st->priv;
 
 	if (!d)
 		return;
+	pf_pin_hold_drop(&d->hold);
 	pf_uring_exit(&d->u);
 	pf_scratch_close(&d->s);
 }

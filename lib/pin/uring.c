@@ -101,16 +101,41 @@ enum pf_result pf_uring_pin(struct pf_uring *u, void *buf, size_t len)
 				  control_register(u));
 }
 
+#define WAIT_SECONDS 10.0
+
+/*
+ * Waits for the completion up to WAIT_SECONDS. An interrupted wait (EINTR)
+ * is waited again: the request is still in flight. Seen on 6.18 in about 1
+ * of 20 waits for a held read while a popen() or posix_spawn() child
+ * (CLONE_VM|CLONE_VFORK) ran and exited.
+ */
+static int wait_completion(struct pf_uring *u, struct io_uring_cqe **cqe)
+{
+	double until = pf_now() + WAIT_SECONDS, left;
+	int err;
+
+	do {
+		struct __kernel_timespec ts;
+
+		left = until - pf_now();
+		if (left <= 0)
+			return -ETIME;
+		ts.tv_sec = (long long)left;
+		ts.tv_nsec = (long long)((left - (double)ts.tv_sec) * 1e9);
+		err = io_uring_wait_cqe_timeout(&u->ring, cqe, &ts);
+	} while (err == -EINTR);
+	return err;
+}
+
 static int submit_and_wait(struct pf_uring *u)
 {
-	struct __kernel_timespec ts = { .tv_sec = 10 };
 	struct io_uring_cqe *cqe;
 	int err, res;
 
 	err = io_uring_submit(&u->ring);
 	if (err < 0)
 		return err;
-	err = io_uring_wait_cqe_timeout(&u->ring, &cqe, &ts);
+	err = wait_completion(u, &cqe);
 	if (err)
 		return err;
 	res = cqe->res;
