@@ -57,23 +57,17 @@ static void fill(struct pf_region *r, char *page, size_t half)
 }
 
 /*
- * The event, with the read held. pf_event_start() is the one call to adapt
- * when events get the region and the target they act around (here: the
- * region, and the page under the read). A memory event that ran but could
- * not be shown to act (-ENODATA), or that this kernel or memory refuses
- * (-EOPNOTSUPP), tested nothing: SKIP.
+ * The event, with the read held; a memory event acts around the page under
+ * the read. One that could not be shown to act, or is refused here, tested
+ * nothing: SKIP (pf_event_failed()).
  */
 static enum pf_result event_starts(struct pf_ctx *ctx, struct pf_event_run *ev,
 				   char *page, struct pf_child_view *view)
 {
-	int err;
+	struct pf_target at = { ctx->region, page, pf_page_size() };
+	int err = pf_event_start(ev, ctx->event, at, pf_child_keeps, view);
 
-	(void)page;
-	err = pf_event_start(ev, ctx->event, pf_child_keeps, view);
-	if (err == -ENODATA || err == -EOPNOTSUPP)
-		return pf_skip("%s did not act here (see above)", ctx->event->name);
-	return err ? pf_error("%s while the read was held: %s",
-			      ctx->event->name, strerror(-err)) : PF_PASS;
+	return err ? pf_event_failed(ctx->event, err) : PF_PASS;
 }
 
 /* After the event: the parent's write, the read let go, both halves checked. */
