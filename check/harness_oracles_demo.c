@@ -187,7 +187,7 @@ static enum pf_result kmsg_late(struct pf_ctx *ctx)
 {
 	if (fork() == 0) {
 		setsid();
-		usleep(20 * 1000);
+		usleep(5 * 1000);
 		write_kmsg("<4>pinfork-selftest [pinfork-case=%s] WARNING: CPU: 0 PID: 1 at mm/gup.c:1 late\n",
 			   ctx->c->name);
 		_exit(0);
@@ -248,7 +248,7 @@ static const struct pf_template templates[] = {
 	{ .name = "kmsg-bug-on", .summary = "BUG_ON", .run = kmsg_format, .arg = (void *)7, .needs = PF_NEED_ROOT },
 	{ .name = "kmsg-oops", .summary = "Oops", .run = kmsg_format, .arg = (void *)8, .needs = PF_NEED_ROOT },
 	{ .name = "kmsg-warn", .summary = "WARN", .run = kmsg_format, .arg = (void *)9, .needs = PF_NEED_ROOT },
-	{ .name = "kmsg-late", .summary = "a WARNING 0.2 s after the case", .run = kmsg_late, .needs = PF_NEED_ROOT },
+	{ .name = "kmsg-late", .summary = "a WARNING 5 ms after the case", .run = kmsg_late, .needs = PF_NEED_ROOT },
 	{ .name = "kmsg-not-ours", .summary = "lines that are not this case's kernel complaints", .run = kmsg_not_ours, .needs = PF_NEED_ROOT },
 	{ .name = "sleep-a-while", .summary = "sleeps (lock and runner-death tests)", .run = sleep_a_while, .timeout = 60 },
 };

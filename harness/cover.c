@@ -3,21 +3,22 @@
  * The selection behind the profiles, one program at a time (its cases as
  * pf_expand() made them, a template's cases next to each other):
  *  - stress runs every case; exhaustive every case but the stress group's;
- *  - full: a covering array of the program, its template being a factor
- *    like the pin, event and backing: every pair of rows (pin x event, pin x
- *    backing, event x backing) and every row with each template (template x
- *    pin, template x event, template x backing; a template over no
- *    dimension: itself) that exhaustive has is in full at least once. Built
- *    greedily after quick's cases: take the case covering the most pairs
- *    not covered yet; ties to a backing that needs nothing special (anon),
- *    then to the first in expansion order, which is table order. A template over one dimension
- *    keeps every case (each stands for a template x row pair). A race is
- *    outside the covering: one case per race template (its cheapest);
- *  - quick: every pin x event pair once per program ('-' counts as a row:
- *    a program's own pin or event), from the first template that has it,
- *    on the first backing in table order that needs nothing special (anon),
- *    else the first that fits; every other template once; never a race.
- *    quick's cases seed full's covering, so quick < full.
+ *  - full: a covering array of the program. Every template at least once,
+ *    with each of its pins and events (template x pin, template x event);
+ *    every backing of the program once; every pin x event and pin x backing
+ *    pair of the program; and, for the suite's pairwise templates
+ *    (pf_template.pairwise: the scenarios that meet every event with every
+ *    memory), every event x backing pair. Built greedily after quick's
+ *    cases: take the case covering the most pairs not covered yet; ties to
+ *    a backing that needs nothing special (anon), then to the first in
+ *    expansion order, which is table order. A race is outside the
+ *    covering: one case per race template (its cheapest);
+ *  - quick: every pin x event pair of the pairwise templates, on the first
+ *    backing in table order that needs nothing special (anon), else the
+ *    first that fits; every other template once; never a race. quick's
+ *    cases seed full's covering, so quick < full.
+ * The lists depend on the templates and the tables alone, never on what
+ * this machine can run.
  */
 #include "cover.h"
 
@@ -32,7 +33,7 @@ static const char *const profile_names[PF_PROFILES] = {
 
 /* In the order of the enum pf_pair bits. */
 static const char *const pair_names[] = {
-	"template", "template*pin", "template*event", "template*backing",
+	"template", "template*pin", "template*event", "backing",
 	"pin*event", "pin*backing", "event*backing", "race",
 };
 
@@ -72,7 +73,7 @@ struct program {
 /* What full's covering has covered so far. */
 struct covered {
 	unsigned char *pair[3];		/* pair_dims[k]: row a * count[b] + row b */
-	unsigned char *with[PF_DIMS];	/* template * count[d] + row */
+	unsigned char *with[PF_DIMS];	/* template * count[d] + row; backing: row */
 	unsigned char *alone;		/* template */
 };
 
@@ -171,16 +172,35 @@ static void covered_free(struct covered *cv)
 	free(cv->alone);
 }
 
+/* Whether case i's event x backing pair is one full must cover. */
+static int pairwise_pair(const struct program *pg, size_t i, int k)
+{
+	return pair_dims[k][0] != PF_DIM_EVENT || pg->cases[i].t->pairwise;
+}
+
+/* The slot of case i's row of dimension d: with its template, or the backing alone. */
+static unsigned char *row_slot(const struct covered *cv, const struct program *pg,
+			       size_t i, int d)
+{
+	size_t row = row_index(&pg->cases[i], d);
+
+	if (d == PF_DIM_BACKING)
+		return &cv->with[d][row];
+	return &cv->with[d][pg->template_of[i] * pg->count[d] + row];
+}
+
+#define MAX_SLOTS 7
+
 /* The slots of case i's pairs in cv, and the enum pf_pair bit of each. */
 static int slots(const struct covered *cv, const struct program *pg, size_t i,
 		 unsigned char **slot, unsigned *bit)
 {
 	const struct pf_case *c = &pg->cases[i];
-	size_t t = pg->template_of[i];
 	int n = 0;
 
 	for (int k = 0; k < 3; k++) {
-		if (!c->row[pair_dims[k][0]] || !c->row[pair_dims[k][1]])
+		if (!c->row[pair_dims[k][0]] || !c->row[pair_dims[k][1]] ||
+		    !pairwise_pair(pg, i, k))
 			continue;
 		slot[n] = &cv->pair[k][pair_key(pg, c, k)];
 		bit[n++] = PAIR_OF_DIMS(k);
@@ -188,21 +208,19 @@ static int slots(const struct covered *cv, const struct program *pg, size_t i,
 	for (int d = 0; d < PF_DIMS; d++) {
 		if (!c->row[d])
 			continue;
-		slot[n] = &cv->with[d][t * pg->count[d] + row_index(c, d)];
+		slot[n] = row_slot(cv, pg, i, d);
 		bit[n++] = PAIR_OF_DIM(d);
 	}
-	if (!n) {
-		slot[n] = &cv->alone[t];
-		bit[n++] = PF_PAIR_TEMPLATE;
-	}
+	slot[n] = &cv->alone[pg->template_of[i]];
+	bit[n++] = PF_PAIR_TEMPLATE;
 	return n;
 }
 
 /* The pairs of case i that nothing taken so far covers (enum pf_pair bits). */
 static unsigned uncovered(const struct covered *cv, const struct program *pg, size_t i)
 {
-	unsigned char *slot[6];
-	unsigned bit[6], bits = 0;
+	unsigned char *slot[MAX_SLOTS];
+	unsigned bit[MAX_SLOTS], bits = 0;
 	int n = slots(cv, pg, i, slot, bit);
 
 	for (int j = 0; j < n; j++)
@@ -213,8 +231,8 @@ static unsigned uncovered(const struct covered *cv, const struct program *pg, si
 
 static void take(struct covered *cv, const struct program *pg, size_t i)
 {
-	unsigned char *slot[6];
-	unsigned bit[6];
+	unsigned char *slot[MAX_SLOTS];
+	unsigned bit[MAX_SLOTS];
 	int n = slots(cv, pg, i, slot, bit);
 
 	choose(&pg->cover[i], PF_PROFILE_FULL, uncovered(cv, pg, i));
@@ -276,8 +294,8 @@ static void select_races(const struct program *pg)
 }
 
 /*
- * quick: each pin x event pair of the plain cases, at the first case with
- * it; seen is indexed (pin + 1) * (events + 1) + event + 1.
+ * quick: each pin x event pair of the pairwise templates, at the first case
+ * with it; seen is indexed (pin + 1) * (events + 1) + event + 1.
  */
 static void select_pairs_quick(const struct program *pg, unsigned char *in_quick)
 {
@@ -290,7 +308,7 @@ static void select_pairs_quick(const struct program *pg, unsigned char *in_quick
 		size_t event = c->row[PF_DIM_EVENT] ? row_index(c, PF_DIM_EVENT) + 1 : 0;
 		size_t key = pin * (events + 1) + event;
 
-		if (!plain(c) || (!pin && !event) || seen[key])
+		if (!plain(c) || !c->t->pairwise || (!pin && !event) || seen[key])
 			continue;
 		seen[key] = 1;
 		choose(&pg->cover[cheapest(pg, i, c)], PF_PROFILE_QUICK,

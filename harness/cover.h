@@ -34,7 +34,7 @@ enum pf_pair {
 	PF_PAIR_TEMPLATE	  = 1u << 0,	/* the template, once */
 	PF_PAIR_TEMPLATE_PIN	  = 1u << 1,	/* the template with a pin row */
 	PF_PAIR_TEMPLATE_EVENT	  = 1u << 2,
-	PF_PAIR_TEMPLATE_BACKING  = 1u << 3,
+	PF_PAIR_BACKING		  = 1u << 3,	/* the backing, once a program */
 	PF_PAIR_PIN_EVENT	  = 1u << 4,	/* '-' is a value: a program's implicit pin */
 	PF_PAIR_PIN_BACKING	  = 1u << 5,
 	PF_PAIR_EVENT_BACKING	  = 1u << 6,

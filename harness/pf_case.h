@@ -134,6 +134,12 @@ struct pf_template {
 	unsigned known_backings;
 	const char *known_issue;
 	int timeout;			/* seconds; 0 means the default */
+	/*
+	 * One of the suite's pairwise scenarios: full runs every event x
+	 * backing pair of it and quick every pin x event pair; any other
+	 * template runs each of its pins and events once (harness/cover.c).
+	 */
+	int pairwise;
 };
 
 struct pf_case {

@@ -118,6 +118,7 @@ static const struct pf_template templates[] = {
 		.fixes = { FORK_COPIES_PINNED },
 		.pin_excludes = PF_PIN_REFS,
 		.event_needs = PF_EV_FORK_FAMILY,
+		.pairwise = 1,
 		OVER_THE_TABLES,
 	},
 	{
@@ -126,6 +127,7 @@ static const struct pf_template templates[] = {
 		.run = parent_writes,
 		.pin_needs = PF_PIN_REFS,
 		.event_needs = PF_EV_SHARES_MM,
+		.pairwise = 1,
 		OVER_THE_TABLES,
 	},
 	{
@@ -135,6 +137,7 @@ static const struct pf_template templates[] = {
 		.fixes = { FORK_COPIES_PINNED, "09854ba94c6a" },
 		.pin_needs = PF_PIN_DEV_READS,
 		.event_needs = PF_EV_FORK | PF_EV_ALIVE,
+		.pairwise = 1,
 		OVER_THE_TABLES,
 	},
 };

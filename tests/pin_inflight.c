@@ -111,19 +111,40 @@ static enum pf_result inflight(struct pf_ctx *ctx)
 	return res;
 }
 
+#define INFLIGHT							\
+	.name = "inflight",						\
+	.summary = "a read into half a page, held in flight by the case's own server across the event; the parent writes the other half: the read lands in the parent, the write stays, an alive child keeps its copy", \
+	.run = inflight,						\
+	.fixes = { "738adade96b2", "a7e689dd1c06", "70e806e4e645",	\
+		   "d042035eaf5f", "4eae4efa2c29" },			\
+	.needs = PF_NEED_ROOT,						\
+	.pin_needs = PF_PIN_HOLDS,					\
+	.use_pin = 1, .use_event = 1, .use_backing = 1
+
+/*
+ * The fork family on every backing; the memory rows on mappings of their
+ * own (they split, protect and unmap around the page: never a stack frame
+ * or the heap), on hugetlb only the rows that act on whole huge pages.
+ */
 static const struct pf_template templates[] = {
 	{
-		.name = "inflight",
-		.summary = "a read into half a page, held in flight by the case's own server across the event; the parent writes the other half: the read lands in the parent, the write stays, an alive child keeps its copy",
-		.run = inflight,
-		.fixes = { "738adade96b2", "a7e689dd1c06", "70e806e4e645",
-			   "d042035eaf5f", "4eae4efa2c29" },
-		.needs = PF_NEED_ROOT,
-		.pin_needs = PF_PIN_HOLDS,
-		.use_pin = 1,
-		.use_event = 1,
-		.use_backing = 1,
+		INFLIGHT,
+		.event_needs = PF_EV_FORK_FAMILY,
 		.timeout = 30,
+	},
+	{
+		INFLIGHT,
+		.event_needs = PF_EV_MEMORY,
+		.backing_needs = PF_BK_MMAP | PF_BK_PAGE_ALIGNED,
+		.backing_excludes = PF_BK_HUGETLB,
+		/* compaction of all memory in a TCG guest: 10 s and more */
+		.timeout = 60,
+	},
+	{
+		INFLIGHT,
+		.event_needs = PF_EV_MEMORY | PF_EV_HUGETLB_OK,
+		.backing_needs = PF_BK_MMAP | PF_BK_PAGE_ALIGNED | PF_BK_HUGETLB,
+		.timeout = 60,
 	},
 };
 

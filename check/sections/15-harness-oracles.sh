@@ -12,7 +12,7 @@ if [ "$(id -u)" = 0 ]; then
 	for c in rcu-stall rcu-self-stall hung-task bad-page page-dumped kasan kfence bug-on oops warn; do
 		expect_line "$WORK/kmsg.tap" "^not ok [0-9]+ kmsg-$c # kernel warned" "kernel-log oracle charges the $c format to the case"
 	done
-	expect_line "$WORK/kmsg.tap" '^not ok [0-9]+ kmsg-late # kernel warned' "a WARNING 20 ms after the case is still charged to it (grace $(PINFORK_KMSG_GRACE= printf 0.05) s)"
+	expect_line "$WORK/kmsg.tap" '^not ok [0-9]+ kmsg-late # kernel warned' "a WARNING 5 ms after the case is still charged to it (grace 0.01 s)"
 	expect_line "$WORK/kmsg.tap" '^ok [0-9]+ kmsg-not-ours$' "another case's line, a user program's trap, a daemon's text: not charged"
 fi
 
