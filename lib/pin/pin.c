@@ -10,9 +10,19 @@
 #include "oracle.h"
 
 /*
- * Add a pin: one file with its struct pf_pin, and one row here. The RDMA
- * rows stay in a build without libibverbs: the RDMA need gate SKIPs them.
+ * Add a pin: one file with its struct pf_pin, and its row here (the
+ * declaration and the table entry). The RDMA rows stay in a build without
+ * libibverbs: the RDMA need gate SKIPs them.
  */
+extern const struct pf_pin pf_pin_uring_fixed;
+extern const struct pf_pin pf_pin_odirect;
+extern const struct pf_pin pf_pin_uring_dio;
+extern const struct pf_pin pf_pin_rdma_rw;
+extern const struct pf_pin pf_pin_rdma_ro;
+extern const struct pf_pin pf_pin_vmsplice;
+extern const struct pf_pin pf_pin_process_vm;
+extern const struct pf_pin pf_pin_proc_mem;
+
 const struct pf_pin *const pf_pins[] = {
 	&pf_pin_uring_fixed,
 	&pf_pin_odirect,

@@ -119,14 +119,4 @@ enum pf_result pf_pin_copy_send(struct pf_pin_state *st, uint32_t seed,
 enum pf_result pf_pin_copy_bring(struct pf_pin_state *st, uint32_t seed,
 				 pf_pin_copy_fn copy_in, const char *what);
 
-/* Pin rows, one file each. */
-extern const struct pf_pin pf_pin_uring_fixed;
-extern const struct pf_pin pf_pin_odirect;
-extern const struct pf_pin pf_pin_uring_dio;
-extern const struct pf_pin pf_pin_rdma_rw;
-extern const struct pf_pin pf_pin_rdma_ro;
-extern const struct pf_pin pf_pin_vmsplice;
-extern const struct pf_pin pf_pin_process_vm;
-extern const struct pf_pin pf_pin_proc_mem;
-
 #endif
