@@ -34,18 +34,6 @@ static enum pf_result take(struct pf_ctx *ctx, struct pf_pin_state *st)
 	return pf_pin_take(st, ctx->pin, ctx->region);
 }
 
-/* Every direction the pin moves data, as the parent's CPU sees the region. */
-static enum pf_result coherent(struct pf_pin_state *st, uint32_t cpu_seed)
-{
-	enum pf_result res = PF_SKIP;
-
-	if (pf_pin_has(st, PF_PIN_DEV_READS))
-		res = pf_pin_send(st, cpu_seed);
-	if (pf_pin_has(st, PF_PIN_DEV_WRITES) && (res == PF_PASS || res == PF_SKIP))
-		res = pf_pin_bring(st, SEED_DEVICE);
-	return res == PF_SKIP ? pf_skip("pin %s moves no data", pf_pin_name(st)) : res;
-}
-
 /* The pin on the region, then the event (fn runs in an alive child). */
 static enum pf_result take_then_event(struct pf_ctx *ctx, struct pf_pin_state *st,
 				      struct pf_event_run *ev, pf_child_fn fn,
@@ -72,7 +60,7 @@ static enum pf_result parent_writes(struct pf_ctx *ctx)
 	if (res == PF_PASS) {
 		pf_pattern_fill(r->base, r->len, SEED_PARENT);
 		/* the alive child checks its copy after the device wrote too */
-		res = pf_worst(coherent(&st, SEED_PARENT), pf_event_end(&ev));
+		res = pf_worst(pf_pin_coherent(&st, SEED_PARENT, SEED_DEVICE), pf_event_end(&ev));
 	}
 	pf_pin_release(&st);
 	return res;

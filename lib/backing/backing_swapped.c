@@ -55,20 +55,16 @@ static enum pf_result swapped_setup(struct pf_region *r, size_t min_len)
 	return page_out(r);
 }
 
+/* The thp-pmd row's PMD-mapped THP, then paged out. */
 static enum pf_result swapped_thp_setup(struct pf_region *r, size_t min_len)
 {
-	size_t thp = pf_thp_size();
-	enum pf_result res;
+	enum pf_result res = pf_backing_thp_pmd.setup(r, min_len);
+	size_t thp = r->folio;
 
-	if (min_len > thp)
-		return pf_skip("asked for %zu bytes, more than one THP", min_len);
-	res = pf_thp_allow(0);
-	if (res == PF_PASS)
-		res = pf_thp_populate(r, thp, thp);
 	if (res != PF_PASS)
 		return res;
-	if (!pf_is_pmd_thp(r->base, thp))
-		return pf_skip("no PMD-mapped THP was populated to swap out");
+	/* what swap-in brings back (small pages or the folio) is not known here */
+	r->folio = pf_page_size();
 	res = page_out(r);
 	if (res == PF_PASS)
 		pf_diag("the THP was %s", pf_swap_slots_consecutive(r->base, thp) ?

@@ -25,9 +25,16 @@ static enum pf_result ring_up(struct pf_held_run *run)
 	return err ? pf_skip("io_uring_queue_init: %s", strerror(-err)) : PF_PASS;
 }
 
+/*
+ * The read is held for as long as the case's event takes (compacting all
+ * memory in a TCG guest: 10 s and more); the case's own timeout bounds it.
+ */
+#define HELD_WAIT_SECONDS 600.0
+
 /* io_uring READ of a plain user buffer: the kernel takes the pages per I/O. */
 static long read_uring(struct pf_held_run *run)
 {
+	ring_of(run)->wait_seconds = HELD_WAIT_SECONDS;
 	return pf_uring_read(ring_of(run), pf_held_fd(run->h), run->page, run->half,
 			     run->off);
 }
@@ -50,6 +57,7 @@ static enum pf_result ring_up_fixed(struct pf_held_run *run)
 
 static long read_fixed(struct pf_held_run *run)
 {
+	ring_of(run)->wait_seconds = HELD_WAIT_SECONDS;
 	return pf_uring_read_fixed(ring_of(run), pf_held_fd(run->h), run->page,
 				   run->half, run->off);
 }

@@ -79,6 +79,18 @@ enum pf_result pf_pin_finish(struct pf_pin_state *st)
 	return st->pin->finish(st);
 }
 
+enum pf_result pf_pin_coherent(struct pf_pin_state *st, uint32_t cpu_seed,
+			       uint32_t device_seed)
+{
+	enum pf_result res = PF_SKIP;
+
+	if (pf_pin_has(st, PF_PIN_DEV_READS))
+		res = pf_pin_send(st, cpu_seed);
+	if (pf_pin_has(st, PF_PIN_DEV_WRITES) && (res == PF_PASS || res == PF_SKIP))
+		res = pf_pin_bring(st, device_seed);
+	return res == PF_SKIP ? pf_skip("pin %s moves no data", pf_pin_name(st)) : res;
+}
+
 void pf_pin_release(struct pf_pin_state *st)
 {
 	if (!st->pin)

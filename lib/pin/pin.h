@@ -99,6 +99,15 @@ enum pf_result pf_pin_finish(struct pf_pin_state *st);
 void pf_pin_release(struct pf_pin_state *st);
 
 /*
+ * Every direction the pin moves data, as the owner's CPU sees the region:
+ * send must deliver cpu_seed's pattern (the CPU wrote it last), then bring
+ * device_seed's pattern to where the CPU reads. SKIP for a pin that moves
+ * no data.
+ */
+enum pf_result pf_pin_coherent(struct pf_pin_state *st, uint32_t cpu_seed,
+			       uint32_t device_seed);
+
+/*
  * For rows: the row's state, zeroed (size bytes, freed by release), or
  * NULL when out of memory.
  */

@@ -104,14 +104,15 @@ enum pf_result pf_uring_pin(struct pf_uring *u, void *buf, size_t len)
 #define WAIT_SECONDS 10.0
 
 /*
- * Waits for the completion up to WAIT_SECONDS. An interrupted wait (EINTR)
+ * Waits for the completion up to u->wait_seconds (default WAIT_SECONDS). An interrupted wait (EINTR)
  * is waited again: the request is still in flight. Seen on 6.18 in about 1
  * of 20 waits for a held read while a popen() or posix_spawn() child
  * (CLONE_VM|CLONE_VFORK) ran and exited.
  */
 static int wait_completion(struct pf_uring *u, struct io_uring_cqe **cqe)
 {
-	double until = pf_now() + WAIT_SECONDS, left;
+	double until = pf_now() + (u->wait_seconds > 0 ? u->wait_seconds : WAIT_SECONDS);
+	double left;
 	int err;
 
 	do {

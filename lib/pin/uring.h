@@ -12,6 +12,7 @@ struct pf_uring {
 	struct io_uring ring;
 	int ready;
 	int registered;
+	double wait_seconds;	/* for a completion; 0: 10 s */
 };
 
 /* 0 or -errno. */

@@ -45,18 +45,6 @@ static enum pf_result take_pin(struct mm_scene *s, const struct pf_pin *pin)
 	return pf_pin_take(&s->st, pin, &s->pinned);
 }
 
-/* Every direction the pin moves data, as the parent's CPU sees the target. */
-static enum pf_result coherent(struct pf_pin_state *st, uint32_t cpu_seed)
-{
-	enum pf_result res = PF_SKIP;
-
-	if (pf_pin_has(st, PF_PIN_DEV_READS))
-		res = pf_pin_send(st, cpu_seed);
-	if (pf_pin_has(st, PF_PIN_DEV_WRITES) && (res == PF_PASS || res == PF_SKIP))
-		res = pf_pin_bring(st, SEED_DEVICE);
-	return res == PF_SKIP ? pf_skip("pin %s moves no data", pf_pin_name(st)) : res;
-}
-
 /* The event on the scene's memory; a start that failed is ended here. */
 static enum pf_result act(struct mm_scene *s, struct pf_event_run *run,
 			  const struct pf_event *ev)
@@ -74,7 +62,7 @@ static enum pf_result act(struct mm_scene *s, struct pf_event_run *run,
 static enum pf_result parent_writes_target(struct mm_scene *s)
 {
 	pf_pattern_fill(s->at.start, s->at.len, SEED_PARENT);
-	return coherent(&s->st, SEED_PARENT);
+	return pf_pin_coherent(&s->st, SEED_PARENT, SEED_DEVICE);
 }
 
 static enum pf_result pin_then_event(struct mm_scene *s, const struct pf_pin *pin,
