@@ -41,7 +41,7 @@ if [ -x "$mem" ] && [ -x "$mm" ]; then
 		printf '%s\n' "$movers" | grep -q "^uring-fixed/$m\$" || fail "pin_mm: no movers case for uring-fixed x $m"
 	done
 	pass "pin_mm: uring-fixed meets every page mover ($(printf '%s\n' "$movers" | wc -l) pin x mover pairs)"
-	"$mm" -t 'parent-writes-*-anon' >"$WORK/pin-mm.tap" 2>&1; rc=$?
+	"$mm" -p exhaustive -t 'parent-writes-*-anon' >"$WORK/pin-mm.tap" 2>&1; rc=$?
 	echo "     pin_mm parent-writes on anon: $(grep '^# Totals:' "$WORK/pin-mm.tap") (exit $rc)"
 	if grep -q '^not ok' "$WORK/pin-mm.tap" || [ "$rc" = 1 ]; then
 		fail "pin_mm parent-writes on anon failed on $(uname -r)"; grep -B4 '^not ok' "$WORK/pin-mm.tap" | tail -20 | sed 's/^/     /'

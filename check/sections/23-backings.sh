@@ -24,7 +24,7 @@ fi
 backing_ran() { grep -Eq "^ok [0-9]+ [a-z0-9-]*-$2\$" "$1"; }
 
 if [ -x "$pf" ]; then
-	"$pf" -t 'parent-writes-odirect-fork-alive-*' >"$WORK/backings-pf.tap" 2>&1; rc=$?
+	"$pf" -p exhaustive -t 'parent-writes-odirect-fork-alive-*' >"$WORK/backings-pf.tap" 2>&1; rc=$?
 	rows=$(sed -n 's/^ok [0-9]* parent-writes-odirect-fork-alive-\([a-z0-9-]*\).*/\1/p' "$WORK/backings-pf.tap")
 	skipped=$(for b in $rows; do backing_ran "$WORK/backings-pf.tap" "$b" || echo "$b"; done)
 	echo "     $(grep '^# Totals' "$WORK/backings-pf.tap")"
@@ -64,12 +64,12 @@ swapfile=$state/swapfile
 if [ "$(id -u)" != 0 ] || [ ! -x "$pf" ] || [ "$(wc -l </proc/swaps)" -gt 1 ]; then
 	echo "skip: the temporary swap needs root and no active swap"
 else
-	PINFORK_STATE_DIR=$state "$pf" -t 'parent-writes-odirect-fork-alive-swapped' >"$WORK/swap-run.tap" 2>&1
+	PINFORK_STATE_DIR=$state "$pf" -p exhaustive -t 'parent-writes-odirect-fork-alive-swapped' >"$WORK/swap-run.tap" 2>&1
 	backing_ran "$WORK/swap-run.tap" swapped && ! grep -qF "$swapfile" /proc/swaps && [ ! -e "$swapfile" ] &&
 		pass "the temporary swap file is gone after the run" ||
 		fail "after the run: $(grep -F "$swapfile" /proc/swaps; ls "$swapfile" 2>&1; grep -m1 '^# SKIP' "$WORK/swap-run.tap")"
 	setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$WORK/sid-swap" env PINFORK_STATE_DIR="$state" \
-		"$pf" -t '*-swapped-thp' >"$WORK/swap-kill.tap" 2>&1 &
+		"$pf" -p exhaustive -t '*-swapped-thp' >"$WORK/swap-kill.tap" 2>&1 &
 	disown
 	for _ in $(seq 200); do grep -qF "$swapfile" /proc/swaps && break; sleep 0.05; done
 	pkill -9 -s "$(cat "$WORK/sid-swap")"; sleep 0.3

@@ -35,7 +35,7 @@ if [ -x "$inflight" ] && [ -x "$pins" ]; then
 		grep -B4 '^not ok' "$WORK/pins-held.tap" | sed 's/^/     /' | tail -20
 	fi
 
-	"$inflight" -t 'inflight-*-fork-alive-anon' >"$WORK/inflight.tap" 2>&1; rc=$?
+	"$inflight" -p exhaustive -t 'inflight-*-fork-alive-anon' >"$WORK/inflight.tap" 2>&1; rc=$?
 	ran=$(grep -E '^ok [0-9]+ inflight-' "$WORK/inflight.tap" | grep -vc '# SKIP')
 	echo "     $(grep '^# Totals:' "$WORK/inflight.tap" | tail -1) (exit $rc)"
 	if [ "$rc" = 0 ] && ! grep -q '^not ok' "$WORK/inflight.tap" && [ "$ran" -gt 0 ]; then
