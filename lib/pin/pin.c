@@ -22,6 +22,7 @@ extern const struct pf_pin pf_pin_rdma_ro;
 extern const struct pf_pin pf_pin_vmsplice;
 extern const struct pf_pin pf_pin_process_vm;
 extern const struct pf_pin pf_pin_proc_mem;
+extern const struct pf_pin pf_pin_uring_buf_update;
 
 const struct pf_pin *const pf_pins[] = {
 	&pf_pin_uring_fixed,
@@ -32,6 +33,7 @@ const struct pf_pin *const pf_pins[] = {
 	&pf_pin_vmsplice,
 	&pf_pin_process_vm,
 	&pf_pin_proc_mem,
+	&pf_pin_uring_buf_update,
 };
 const size_t pf_pins_count = sizeof(pf_pins) / sizeof(pf_pins[0]);
 
