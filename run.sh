@@ -36,15 +36,18 @@
 #   --restore              put back the system knobs a killed run left changed
 #   --no-install           never install packages; fail naming what is missing
 #   --kernel K             run in a VM booted with kernel K (vm/boot.sh): a
-#                          bzImage, a Debian linux-image .deb, or 'debian'
+#                          bzImage, a Debian linux-image .deb, or 'debian';
+#                          a file that does not exist is a usage error
 #   --modules DIR          the modules folder (lib/modules/VER) of a bzImage
+#                          (only with --kernel)
 #   --compare OLD NEW      what changed between two results folders: new
 #                          failures first, then fixed, then newly skipped. A
 #                          case renamed in between (configs/aliases.tsv:
 #                          program, old name, new name) compares as one case
 #   -h, --help
 # An option's value may not start with '-' (it is taken for a forgotten
-# value): write --tests=-x if you mean it.
+# value): write --tests=-x if you mean it; a results folder never does
+# (write ./-x). An empty value (--results=) is a usage error.
 # A run (and --restore) holds an exclusive lock, $PINFORK_STATE_DIR/run.lock,
 # shared with test programs started by hand: a second run waits for the first
 # up to $PINFORK_LOCK_WAIT seconds (default 600), then gives up (exit 1). A
@@ -108,21 +111,21 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 is_num() { [[ $1 =~ ^[0-9]+([.][0-9]+)?$ ]]; }
 
 parse_args() {
-	local opt val
+	local opt val joined
 	while [ $# -gt 0 ]; do
-		opt=$1 val=''
+		opt=$1 val='' joined=''
 		case "$opt" in
-		--*=*) val=${opt#*=} opt=${opt%%=*} ;;
+		--*=*) val=${opt#*=} opt=${opt%%=*} joined=1 ;;
 		esac
 		case "$opt" in
 		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel|--modules|--repeat)
-			if [ -z "$val" ]; then
+			if [ -z "$joined" ]; then
 				[ $# -ge 2 ] || usage_error "$opt needs a value"
 				val=$2
 				shift
 				not_an_option "$opt" "$val"
 			fi
-			[ -n "$val" ] || usage_error "$opt needs a value" ;;
+			[ -n "$val" ] || usage_error "$opt needs a value${joined:+ after '='}" ;;
 		esac
 		case "$opt" in
 		--compare)
@@ -150,9 +153,15 @@ parse_args() {
 			fi
 			opt_timeout=$val ;;
 		--race-seconds)
-			is_num "$val" || usage_error "--race-seconds needs seconds, not '$val'"
+			if ! is_num "$val" || ! [[ $val =~ [1-9] ]]; then
+				usage_error "--race-seconds needs a positive number of seconds, not '$val'"
+			fi
 			opt_race=$val ;;
-		--results) opt_results=$val ;;
+		--results)
+			case "$val" in
+			-*) usage_error "--results: a folder name starting with '-' is taken for an option: write ./$val" ;;
+			esac
+			opt_results=$val ;;
 		--restore) opt_restore=1 ;;
 		--no-install) opt_install=0 ;;
 		--prebuilt) opt_prebuilt=1 ;;	# internal: the VM guest runs what the host built
@@ -176,6 +185,24 @@ parse_args() {
 	fi
 	if [ "$opt_repeat" -gt 1 ] && [ -n "$opt_kernel" ]; then
 		usage_error "--repeat does not go with --kernel yet"
+	fi
+	check_vm_args
+}
+
+# Kernel names vm/boot.sh resolves itself (anything else is a file).
+KERNEL_NAMES='debian'
+
+# --kernel and --modules, checked before anything is created or run.
+check_vm_args() {
+	if [ -n "$opt_modules" ] && [ -z "$opt_kernel" ]; then
+		usage_error "--modules goes with --kernel (it is the modules folder of that kernel)"
+	fi
+	if [ -n "$opt_modules" ] && [ ! -d "$opt_modules" ]; then
+		usage_error "--modules: no such folder: $opt_modules"
+	fi
+	[ -n "$opt_kernel" ] || return 0
+	if [ ! -f "$opt_kernel" ] && ! [[ " $KERNEL_NAMES " == *" $opt_kernel "* ]]; then
+		usage_error "--kernel: no such file: $opt_kernel (a bzImage, a linux-image .deb, or one of: $KERNEL_NAMES)"
 	fi
 }
 
@@ -593,7 +620,7 @@ make_results_dir() {
 		results=$base
 		while [ -e "$results" ]; do results="$base.$n"; n=$((n + 1)); done
 	fi
-	err=$( { mkdir -p "$results" && : >"$results/$RESULTS_MARK"; } 2>&1) ||
+	err=$( { mkdir -p -- "$results" && : >"$results/$RESULTS_MARK"; } 2>&1) ||
 		die "cannot create the results folder $results: ${err##*: }"
 	results=$(cd "$results" && pwd -P)
 }
@@ -805,9 +832,16 @@ finish_report() {
 			while read -r line; do note_write_error "$line"; done
 		: >"$run_tmp/report-errors"
 	fi
-	if [ "$report_rc" = 2 ] && [ ! -s "$run_tmp/write-errors" ]; then
-		note_write_error "$dir: pinfork-report failed (exit 2)"
-	fi
+	case "$report_rc" in
+	0|1|4) ;;
+	2) [ -s "$run_tmp/write-errors" ] || note_write_error "$dir: pinfork-report failed (exit 2)" ;;
+	*) note_write_error "$dir: pinfork-report crashed or was killed (exit $report_rc)"
+	   report_rc=2 ;;
+	esac
+	local out
+	for out in results.json junit.xml; do
+		[ -s "$dir/$out" ] || note_write_error "$dir/$out: not written by pinfork-report (exit $3)"
+	done
 }
 
 # What the exit status says, from the round results and the report's exit.

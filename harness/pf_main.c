@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pf_main: options, listing, the plan, and one TAP result per case. */
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <regex.h>
@@ -39,19 +40,81 @@ static void usage(const char *prog, FILE *out)
 		"                        one case a race; exhaustive: every case;\n"
 		"                        stress: every case, long races\n"
 		"  -h, --help\n"
-		"Results: TAP 13 on stdout; exit 0 pass, 1 fail, 4 all skipped.\n"
-		"$PINFORK_RECORD=FILE appends one record per case for run.sh.\n",
+		"Environment (what run_kselftest.sh passes on; options override it):\n"
+		"  PINFORK_PROFILE=NAME       the profile (default full); an unknown\n"
+		"                             name is an error, never a silent full\n"
+		"  PINFORK_RACE_SECONDS=S     duration of each race (S > 0)\n"
+		"  PINFORK_RECORD=FILE        append one record per case (run.sh)\n"
+		"  PINFORK_STATE_DIR=DIR      knob journal and run lock\n"
+		"                             (default /var/tmp/pinfork)\n"
+		"Results: TAP 13 on stdout; exit 0 pass, 1 fail or bad option (a\n"
+		"usage error is never 2: kselftest reads that as a failure code),\n"
+		"4 all skipped.\n",
 		prog, race_seconds_of[PF_PROFILE_FULL],
 		race_seconds_of[PF_PROFILE_EXHAUSTIVE], race_seconds_of[PF_PROFILE_STRESS]);
 }
 
-static int set_profile(struct pf_options *o, const char *name)
+#define PF_SECONDS_MAX 86400	/* a day: larger is a typo, not a plan */
+
+static int set_profile(struct pf_options *o, const char *name, const char *from)
 {
 	int profile = pf_profile_parse(name);
 
-	if (profile < 0)
+	if (profile < 0) {
+		fprintf(stderr, "pinfork: %s: unknown profile '%s' (quick, full, exhaustive or stress)\n",
+			from, name);
 		return -1;
+	}
 	o->profile = profile;
+	return 0;
+}
+
+/* A per-case timeout: whole seconds, 1 to a day. */
+static int parse_timeout(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > PF_SECONDS_MAX) {
+		fprintf(stderr, "pinfork: -T/--timeout needs whole seconds from 1 to %d, not '%s'\n",
+			PF_SECONDS_MAX, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* A race's duration: seconds, more than 0, at most a day. */
+static int parse_race_seconds(const char *s, const char *from, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > PF_SECONDS_MAX) {
+		fprintf(stderr, "pinfork: %s needs seconds, more than 0 and at most %d, not '%s'\n",
+			from, PF_SECONDS_MAX, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* $PINFORK_PROFILE and $PINFORK_RACE_SECONDS: the defaults options override. */
+static int read_env(struct pf_options *o)
+{
+	const char *race = getenv("PINFORK_RACE_SECONDS");
+	const char *profile = getenv("PINFORK_PROFILE");
+
+	o->race_seconds = -1;
+	if (set_profile(o, profile && *profile ? profile : "full", "$PINFORK_PROFILE"))
+		return -1;
+	if (race && *race &&
+	    parse_race_seconds(race, "$PINFORK_RACE_SECONDS", &o->race_seconds))
+		return -1;
 	return 0;
 }
 
@@ -72,25 +135,26 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *env = getenv("PINFORK_RACE_SECONDS");
-	const char *profile = getenv("PINFORK_PROFILE");
 	int opt;
 
 	memset(o, 0, sizeof(*o));
-	o->race_seconds = env && *env ? atof(env) : -1;
-	if (set_profile(o, profile && *profile ? profile : "full"))
-		set_profile(o, "full");
+	if (read_env(o))
+		return -1;
 	while ((opt = getopt_long(argc, argv, "lt:T:r:p:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': o->list = 1; break;
 		case 't': add_globs(o, optarg); break;
-		case 'T': o->timeout = atoi(optarg); break;
-		case 'r': o->race_seconds = atof(optarg); break;
-		case 'p':
-			if (set_profile(o, optarg)) {
-				fprintf(stderr, "unknown profile: %s\n", optarg);
+		case 'T':
+			if (parse_timeout(optarg, &o->timeout))
 				return -1;
-			}
+			break;
+		case 'r':
+			if (parse_race_seconds(optarg, "-r/--race-seconds", &o->race_seconds))
+				return -1;
+			break;
+		case 'p':
+			if (set_profile(o, optarg, "-p/--profile"))
+				return -1;
 			break;
 		case 'h': usage(argv[0], stdout); exit(0);
 		default: return -1;
