@@ -9,9 +9,13 @@
 #                            collections already there are kept
 #   DIR/pinfork/PROG         the test programs
 #   DIR/pinfork/settings     timeout=N: the largest per-program limit of the
-#                            full profile (configs/profile-full.conf): the
-#                            programs' default, what the runner gets (set
-#                            KSELFTEST_<PROG>_ARGS="-p exhaustive" for more)
+#                            profile $PINFORK_PROFILE (default full, the
+#                            programs' default: configs/profile-NAME.conf).
+#                            The runner has one timeout for the collection, so
+#                            a run of a longer profile (PINFORK_PROFILE=stress
+#                            at run time) needs the collection installed with
+#                            the same PINFORK_PROFILE, or a runner that
+#                            overrides the timeout (README "kselftest")
 #   DIR/pinfork/config       the kernel config fragment (configs/pinfork.config)
 #   DIR/pinfork/pinfork-restore  puts back knobs after a killed run (not a test)
 #   DIR/pinfork/*.so         shared libraries a program loads (rpath $ORIGIN)
@@ -28,9 +32,15 @@ dir=$1 build=$2
 case "$build" in /*) ;; *) build="$REPO/$build" ;; esac
 [ -d "$build/tests" ] || die "$build/tests: nothing built (run make first)"
 
-# The slowest program's limit in the full profile, so the runner's timeout
-# never cuts a program that run.sh would have let finish.
-full_timeout() {
+PROFILE=${PINFORK_PROFILE:-full}
+PROFILE_CONF=$REPO/configs/profile-$PROFILE.conf
+if ! [[ $PROFILE =~ ^[a-z]+$ ]] || [ ! -f "$PROFILE_CONF" ]; then
+	die "PINFORK_PROFILE=$PROFILE: no such profile (configs/profile-NAME.conf: quick, full, exhaustive, stress)"
+fi
+
+# The slowest program's limit in the profile, so the runner's timeout never
+# cuts a program that run.sh would have let finish.
+profile_timeout() {
 	local k v max=0
 	while IFS='=' read -r k v; do
 		k=${k//[[:space:]]/} v=${v%%#*} v=${v//[[:space:]]/}
@@ -38,7 +48,7 @@ full_timeout() {
 		timeout|timeout.*)
 			if [[ $v =~ ^[0-9]+$ ]] && [ "$v" -gt "$max" ]; then max=$v; fi ;;
 		esac
-	done < <(grep -v '^[[:space:]]*#' "$REPO/configs/profile-full.conf")
+	done < <(grep -v '^[[:space:]]*#' "$PROFILE_CONF")
 	[ "$max" -gt 0 ] || max=300
 	printf '%s' "$max"
 }
@@ -64,7 +74,7 @@ if [ -x "$build/pinfork-restore" ]; then
 	install -m 0755 "$build/pinfork-restore" "$dir/$COLLECTION/pinfork-restore"
 fi
 install -m 0644 "$REPO/configs/pinfork.config" "$dir/$COLLECTION/config"
-printf 'timeout=%s\n' "$(full_timeout)" >"$dir/$COLLECTION/settings"
+printf 'timeout=%s\n' "$(profile_timeout)" >"$dir/$COLLECTION/settings"
 
 list="$dir/kselftest-list.txt"
 tmp=$(mktemp "$dir/.kselftest-list.XXXXXX")
@@ -79,5 +89,7 @@ chmod 0644 "$tmp"
 mv "$tmp" "$list"
 trap - EXIT
 
-printf 'install.sh: %d programs in %s/%s (timeout=%s); run: %s/run_kselftest.sh -c %s\n' \
-	"${#progs[@]}" "$dir" "$COLLECTION" "$(full_timeout)" "$dir" "$COLLECTION"
+run_env=''
+[ "$PROFILE" = full ] || run_env="PINFORK_PROFILE=$PROFILE "
+printf 'install.sh: %d programs in %s/%s (profile %s, timeout=%s); run: %s%s/run_kselftest.sh -c %s\n' \
+	"${#progs[@]}" "$dir" "$COLLECTION" "$PROFILE" "$(profile_timeout)" "$run_env" "$dir" "$COLLECTION"
