@@ -1,4 +1,4 @@
-section "run.sh tells the truth: no case run, option values, the run lock, --compare, results folders, a full disk, signals, --repeat, the report on bad records"
+section "run.sh tells the truth: no case run, option values, the run lock, --compare, results folders, a full disk, signals, --repeat, option errors before anything runs, the programs' option checks, install settings per profile"
 # run.sh runs against a build folder of its own ($h5_build/tests/ holds only
 # the harness demo, or a fake program), through --prebuilt: no make, no apt.
 h5_build=$WORK/h5-build
@@ -160,23 +160,7 @@ COIN_STATE=$WORK/h5-coin PINFORK_BUILD=$flaky_build PINFORK_STATE_DIR=$h5_state 
 ./run.sh --compare "$WORK/h5-flaky" "$WORK/h5-flaky/round-1" >/dev/null 2>&1; rc=$?
 [ "$rc" = 0 ] && pass "--compare reads a repeated run's merged records" || fail "--compare of a repeated run: exit $rc"
 
-# -- 8. the results writer on records with missing fields, under ASan/UBSan
-if ${CC:-gcc} -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
-	-o "$WORK/report-asan" harness/report.c 2>"$WORK/h5.err"; then
-	printf 'p\tc\tpass\n\np\n\t\t\nq\td\tfail\t\t\\\n\\t\t\t\t\t\\' >"$WORK/h5-short.tsv"
-	"$WORK/report-asan" --records "$WORK/h5-short.tsv" --json "$WORK/h5-short.json" --junit "$WORK/h5-short.xml" \
-		--summary >"$WORK/h5.out" 2>&1; rc=$?
-	[ "$rc" = 1 ] && ! grep -q 'Sanitizer\|runtime error' "$WORK/h5.out" &&
-		h5_json "$WORK/h5-short.json" 'sys.exit(d["totals"]["cases"] != 2)' &&
-		pass "pinfork-report reads records with missing fields (ASan/UBSan clean, valid JSON)" ||
-		{ fail "pinfork-report on short records (exit $rc)"; head -5 "$WORK/h5.out"; }
-	"$WORK/report-asan" --records "$WORK/h5-short.tsv" --json /dev/full --summary >"$WORK/h5.out" 2>&1; rc=$?
-	[ "$rc" = 2 ] && grep -q 'cannot write /dev/full: No space left on device' "$WORK/h5.out" &&
-		grep -q '^pinfork summary' "$WORK/h5.out" && pass "pinfork-report: an unwritable output is named, the summary still printed, exit 2" ||
-		fail "pinfork-report on /dev/full: exit $rc"
-else
-	fail "cannot build pinfork-report with ASan: $(head -3 "$WORK/h5.err")"
-fi
+# -- 8. the results writer on damaged records: check/sections/67-report.sh
 
 # -- 9. --list: a header, one tab-separated line a case with its dimensions; --json; aliases in --compare
 list_header=$(printf '%s\t' program case backing pin event groups summary | sed 's/\t$//')
@@ -220,3 +204,82 @@ PINFORK_ALIASES=$WORK/h5-aliases.tsv ./run.sh --compare "$WORK/h5-alias-old" "$W
 PINFORK_ALIASES=/dev/null ./run.sh --compare "$WORK/h5-alias-old" "$WORK/h5-alias-new" >"$WORK/h5.out" 2>&1
 grep -q '^fixed (0)' "$WORK/h5.out" && grep -q 'cases only in old: 1' "$WORK/h5.out" &&
 	pass "--compare without the alias: the renamed case is gone from old" || { fail "--compare without an alias"; cat "$WORK/h5.out"; }
+
+# -- 10. option errors are usage errors (exit 2) before anything is created or run
+opt_build=$WORK/h5-opt-build
+mkdir -p "$opt_build/tests"
+printf '#!/bin/bash\ntouch "%s"\necho "TAP version 13"; echo "1..0 # SKIP marker"; exit 4\n' "$WORK/h5-ran" \
+	>"$opt_build/tests/marker"
+chmod +x "$opt_build/tests/marker"
+ln -sf "$PWD/$BUILD/pinfork-report" "$opt_build/pinfork-report"
+h5_opt_error() {	# WHAT MESSAGE-REGEX ARGS...
+	local what=$1 msg=$2 rc
+	shift 2
+	rm -rf "$WORK/h5-ran" "$WORK/h5-optres"
+	(cd "$WORK" && PINFORK_BUILD=$opt_build PINFORK_STATE_DIR=$h5_state timeout 30 \
+		"$OLDPWD/run.sh" --prebuilt --no-install "$@") >"$WORK/h5.out" 2>&1 </dev/null; rc=$?
+	if [ "$rc" = 2 ] && grep -Eq -- "$msg" "$WORK/h5.out" && [ ! -e "$WORK/h5-ran" ] &&
+		[ ! -e "$WORK/h5-optres" ] && [ ! -e "$WORK/-x" ]; then
+		pass "$what: usage error (exit 2), nothing created, no program run"
+	else
+		fail "$what: exit $rc, program ran: $([ -e "$WORK/h5-ran" ] && echo yes || echo no), results made: $(ls -d "$WORK/h5-optres" "$WORK/-x" 2>/dev/null)"
+		head -3 "$WORK/h5.out"
+	fi
+}
+h5_opt_error "--modules DIR without --kernel" 'goes with --kernel' --modules "$WORK" --results "$WORK/h5-optres"
+h5_opt_error "--kernel /nonexistent" 'no such file: /nonexistent' --kernel /nonexistent --results "$WORK/h5-optres"
+h5_opt_error "--kernel=FILE --modules /nonexistent" 'no such folder' --kernel=/dev/null --modules /nonexistent --results "$WORK/h5-optres"
+h5_opt_error "--results= NEXT (empty value)" "needs a value after '='" --results= "$WORK/h5-optres"
+h5_opt_error "--timeout= (empty value)" "needs a value after '='" --timeout= --results "$WORK/h5-optres"
+h5_opt_error "--results -x" 'option-like' --results -x
+h5_opt_error "--results=-x" "starting with '-'" --results=-x
+h5_opt_error "--race-seconds 0" 'positive number' --race-seconds 0 --results "$WORK/h5-optres"
+h5_opt_error "--race-seconds x" 'positive number' --race-seconds x --results "$WORK/h5-optres"
+rm -f "$WORK/h5-ran"
+PINFORK_BUILD=$opt_build PINFORK_STATE_DIR=$h5_state ./run.sh --prebuilt --no-install \
+	--results "$WORK/h5-optres" >"$WORK/h5.out" 2>&1; rc=$?
+[ "$rc" = 4 ] && [ -e "$WORK/h5-ran" ] && pass "the same build runs its program when the options are right (exit 4: it skips)" ||
+	fail "the marker program did not run with good options: exit $rc"
+
+# -- 11. the programs check their option values: usage on stderr, exit 1 (INTEROP.md: never 2), no TAP
+for prog in "$BUILD/tests/pin_fork" "$demo"; do
+	bad=''
+	for a in "-T abc" "-T 0" "-T -5" "-T 99999999999" "-r x" "-r 0" "-r -1" "-r nan" "-p bogus" \
+		"env PINFORK_PROFILE=stres" "env PINFORK_RACE_SECONDS=abc" "env PINFORK_RACE_SECONDS=0"; do
+		case "$a" in
+		env*) env "${a#env }" "$prog" -l >"$WORK/h5.out" 2>"$WORK/h5.err"; rc=$? ;;
+		*) "$prog" $a -l >"$WORK/h5.out" 2>"$WORK/h5.err"; rc=$? ;;	# word splitting meant
+		esac
+		if [ "$rc" != 1 ] || [ -s "$WORK/h5.out" ] || ! grep -q '^usage: ' "$WORK/h5.err" ||
+			grep -q 'Bail out' "$WORK/h5.err"; then
+			bad="$bad [$a: exit $rc]"
+		fi
+	done
+	[ -z "$bad" ] && pass "${prog##*/}: -T/-r non-numbers and values <= 0, unknown -p or \$PINFORK_PROFILE, bad \$PINFORK_RACE_SECONDS: usage on stderr, exit 1, nothing on stdout" ||
+		fail "${prog##*/} accepts or mishandles:$bad"
+	"$prog" -T 5 -r 0.25 -l >"$WORK/h5.out" 2>&1 && [ -s "$WORK/h5.out" ] &&
+		PINFORK_PROFILE=quick PINFORK_RACE_SECONDS=1.5 "$prog" -l >/dev/null 2>&1 &&
+		pass "${prog##*/}: good values (-T 5 -r 0.25, PINFORK_PROFILE=quick PINFORK_RACE_SECONDS=1.5) are taken" ||
+		fail "${prog##*/} refuses good option values"
+done
+"$demo" --help | grep -q 'PINFORK_PROFILE=NAME' && "$demo" --help | grep -q 'PINFORK_RACE_SECONDS=S' &&
+	pass "--help documents PINFORK_PROFILE and PINFORK_RACE_SECONDS" || fail "--help does not document the environment"
+
+# -- 12. make install: the kselftest settings timeout fits the profile installed for
+h5_settings() { sed -n 's/^timeout=//p' "$1/pinfork/settings"; }
+h5_max_timeout() { sed -n 's/^timeout[^=]*=\([0-9]*\).*/\1/p' "configs/profile-$1.conf" | sort -n | tail -1; }
+if make -s install INSTALL_PATH="$WORK/h5-inst-full" >"$WORK/h5.out" 2>&1 &&
+	PINFORK_PROFILE=stress make -s install INSTALL_PATH="$WORK/h5-inst-stress" >>"$WORK/h5.out" 2>&1; then
+	[ "$(h5_settings "$WORK/h5-inst-full")" = "$(h5_max_timeout full)" ] &&
+		[ "$(h5_settings "$WORK/h5-inst-stress")" = "$(h5_max_timeout stress)" ] &&
+		[ "$(h5_settings "$WORK/h5-inst-stress")" -gt "$(h5_settings "$WORK/h5-inst-full")" ] &&
+		pass "install: settings timeout=$(h5_settings "$WORK/h5-inst-full") (full), $(h5_settings "$WORK/h5-inst-stress") with PINFORK_PROFILE=stress: the profile's longest program limit" ||
+		fail "install settings: full $(h5_settings "$WORK/h5-inst-full"), stress $(h5_settings "$WORK/h5-inst-stress")"
+else
+	fail "make install: $(tail -2 "$WORK/h5.out")"
+fi
+PINFORK_PROFILE=bogus make -s install INSTALL_PATH="$WORK/h5-inst-bogus" >"$WORK/h5.out" 2>&1 &&
+	fail "install with PINFORK_PROFILE=bogus succeeded" ||
+	{ grep -q 'no such profile' "$WORK/h5.out" && [ ! -e "$WORK/h5-inst-bogus/pinfork/settings" ] &&
+		pass "install with an unknown PINFORK_PROFILE fails, naming it, writing no settings" ||
+		fail "install with PINFORK_PROFILE=bogus: $(tail -1 "$WORK/h5.out")"; }
