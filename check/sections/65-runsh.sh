@@ -48,10 +48,12 @@ wait "$holder" 2>/dev/null
 flock "$h5_state/run.lock" sleep 3 &
 holder=$!
 sleep 0.3
+: >"$WORK/h5-not-a-bzImage"	# a file, so that run.sh goes on to vm/boot.sh (which refuses it)
 PINFORK_BUILD=$h5_build PINFORK_STATE_DIR=$h5_state PINFORK_LOCK_WAIT=0 \
-	./run.sh --prebuilt --no-install --kernel /nonexistent/bzImage >"$WORK/h5.out" 2>&1
+	./run.sh --prebuilt --no-install --kernel "$WORK/h5-not-a-bzImage" --results "$WORK/h5-vmlock" >"$WORK/h5.out" 2>&1
 grep -q 'gave up\|holds .*run.lock' "$WORK/h5.out" && fail "--kernel took the host's run lock" ||
-	pass "--kernel (VM) does not take the host's run lock"
+	{ grep -q 'running in a VM' "$WORK/h5.out" && pass "--kernel (VM) does not take the host's run lock" ||
+		fail "--kernel FILE never reached the VM step: $(head -2 "$WORK/h5.out")"; }
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 
 # -- 3. --compare: no records is no verdict
