@@ -103,16 +103,20 @@ static int parse_race_seconds(const char *s, const char *from, double *out)
 	return 0;
 }
 
-/* $PINFORK_PROFILE and $PINFORK_RACE_SECONDS: the defaults options override. */
-static int read_env(struct pf_options *o)
+/*
+ * $PINFORK_PROFILE and $PINFORK_RACE_SECONDS, where no option set them (how
+ * run_kselftest.sh, which passes no options, chooses): a bad value is an
+ * error, never a silent default.
+ */
+static int read_env(struct pf_options *o, int profile_given)
 {
 	const char *race = getenv("PINFORK_RACE_SECONDS");
 	const char *profile = getenv("PINFORK_PROFILE");
 
-	o->race_seconds = -1;
-	if (set_profile(o, profile && *profile ? profile : "full", "$PINFORK_PROFILE"))
+	if (!profile_given &&
+	    set_profile(o, profile && *profile ? profile : "full", "$PINFORK_PROFILE"))
 		return -1;
-	if (race && *race &&
+	if (o->race_seconds < 0 && race && *race &&
 	    parse_race_seconds(race, "$PINFORK_RACE_SECONDS", &o->race_seconds))
 		return -1;
 	return 0;
@@ -135,11 +139,10 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt;
+	int opt, profile_given = 0;
 
 	memset(o, 0, sizeof(*o));
-	if (read_env(o))
-		return -1;
+	o->race_seconds = -1;
 	while ((opt = getopt_long(argc, argv, "lt:T:r:p:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': o->list = 1; break;
@@ -155,6 +158,7 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 		case 'p':
 			if (set_profile(o, optarg, "-p/--profile"))
 				return -1;
+			profile_given = 1;
 			break;
 		case 'h': usage(argv[0], stdout); exit(0);
 		default: return -1;
@@ -164,6 +168,8 @@ static int parse_args(int argc, char **argv, struct pf_options *o)
 		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
 		return -1;
 	}
+	if (read_env(o, profile_given))
+		return -1;
 	if (o->race_seconds < 0)
 		o->race_seconds = race_seconds_of[o->profile];
 	return 0;

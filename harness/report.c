@@ -24,6 +24,11 @@
  * ("runs" in the JSON); its status is the worst it had; a case that failed
  * or erred in some rounds and passed in others is flaky.
  * A "race: key=value ..." diagnostic line of a case becomes its "race" object.
+ * A records line too short to name its case (fewer than 3 fields, or no
+ * program or name), or with a status it does not know, becomes an ERROR case
+ * that says so: a program killed while writing its record loses nothing.
+ * junit.xml follows junit-10.xsd (check/junit-10.xsd): an XFAIL or XPASS is
+ * a passed testcase whose <system-out> starts with its status and reason.
  * Exit: 0 nothing failed, 1 something failed, 2 usage or I/O error (every
  * output is still attempted, the summary printed), 4 no case ran (none
  * selected, or all skipped), as kselftest exits when all are skipped.

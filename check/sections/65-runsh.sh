@@ -261,7 +261,8 @@ for prog in "$BUILD/tests/pin_fork" "$demo"; do
 		fail "${prog##*/} accepts or mishandles:$bad"
 	"$prog" -T 5 -r 0.25 -l >"$WORK/h5.out" 2>&1 && [ -s "$WORK/h5.out" ] &&
 		PINFORK_PROFILE=quick PINFORK_RACE_SECONDS=1.5 "$prog" -l >/dev/null 2>&1 &&
-		pass "${prog##*/}: good values (-T 5 -r 0.25, PINFORK_PROFILE=quick PINFORK_RACE_SECONDS=1.5) are taken" ||
+		PINFORK_PROFILE=bogus PINFORK_RACE_SECONDS=x "$prog" -p quick -r 1 -l >/dev/null 2>&1 &&
+		pass "${prog##*/}: good values (-T 5 -r 0.25, PINFORK_PROFILE=quick PINFORK_RACE_SECONDS=1.5) are taken; -p/-r override a bad environment" ||
 		fail "${prog##*/} refuses good option values"
 done
 "$demo" --help | grep -q 'PINFORK_PROFILE=NAME' && "$demo" --help | grep -q 'PINFORK_RACE_SECONDS=S' &&
