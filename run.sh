@@ -148,13 +148,16 @@ parse_args() {
 				usage_error "unknown profile '$val' (quick, full, exhaustive or stress)"
 			opt_profile=$val ;;
 		--timeout)
-			if ! is_uint "$val" || [ "$val" -eq 0 ]; then
-				usage_error "--timeout needs a number of seconds, not '$val'"
+			# the programs' bounds (harness/pf_main.c): 1 s to a day
+			if ! is_uint "$val" || [ "${#val}" -gt 6 ] || [ "$((10#$val))" -eq 0 ] ||
+				[ "$((10#$val))" -gt 86400 ]; then
+				usage_error "--timeout needs whole seconds from 1 to 86400, not '$val'"
 			fi
-			opt_timeout=$val ;;
+			opt_timeout=$((10#$val)) ;;
 		--race-seconds)
-			if ! is_num "$val" || ! [[ $val =~ [1-9] ]]; then
-				usage_error "--race-seconds needs a positive number of seconds, not '$val'"
+			if ! is_num "$val" || ! [[ $val =~ [1-9] ]] || [ "${#val}" -gt 12 ] ||
+				[ "$((10#${val%%.*}))" -ge 86400 ]; then
+				usage_error "--race-seconds needs seconds, more than 0 and less than 86400, not '$val'"
 			fi
 			opt_race=$val ;;
 		--results)

@@ -235,8 +235,9 @@ h5_opt_error "--results= NEXT (empty value)" "needs a value after '='" --results
 h5_opt_error "--timeout= (empty value)" "needs a value after '='" --timeout= --results "$WORK/h5-optres"
 h5_opt_error "--results -x" 'option-like' --results -x
 h5_opt_error "--results=-x" "starting with '-'" --results=-x
-h5_opt_error "--race-seconds 0" 'positive number' --race-seconds 0 --results "$WORK/h5-optres"
-h5_opt_error "--race-seconds x" 'positive number' --race-seconds x --results "$WORK/h5-optres"
+h5_opt_error "--race-seconds 0" 'more than 0' --race-seconds 0 --results "$WORK/h5-optres"
+h5_opt_error "--race-seconds x" 'more than 0' --race-seconds x --results "$WORK/h5-optres"
+h5_opt_error "--timeout 86401" 'from 1 to 86400' --timeout 86401 --results "$WORK/h5-optres"
 rm -f "$WORK/h5-ran"
 PINFORK_BUILD=$opt_build PINFORK_STATE_DIR=$h5_state ./run.sh --prebuilt --no-install \
 	--results "$WORK/h5-optres" >"$WORK/h5.out" 2>&1; rc=$?
