@@ -151,8 +151,8 @@ static enum pf_result row_acts(struct pf_ctx *ctx)
 
 /* ---- symptoms for pin_mm's scenes ---- */
 
-/* Fresh memory over the target, holding what it held: the pin is decoupled. */
-static int replace_target(struct pf_event_run *run)
+/* Fresh memory (flags: private or shared) over the target, holding what it held. */
+static int remap_target(struct pf_event_run *run, int flags)
 {
 	char keep[64 << 10];
 	void *p;
@@ -161,28 +161,23 @@ static int replace_target(struct pf_event_run *run)
 		return -EINVAL;
 	memcpy(keep, run->at.start, run->at.len);
 	p = mmap(run->at.start, run->at.len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		 flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
 	memcpy(run->at.start, keep, run->at.len);
 	return 0;
 }
 
-/* The same over shared memory: a forked child then shares the target. */
+/* Private: the pin is decoupled from what the CPU now maps. */
+static int replace_target(struct pf_event_run *run)
+{
+	return remap_target(run, MAP_PRIVATE);
+}
+
+/* Shared: a forked child then shares the target. */
 static int share_target(struct pf_event_run *run)
 {
-	char keep[64 << 10];
-	void *p;
-
-	if (run->at.len > sizeof(keep))
-		return -EINVAL;
-	memcpy(keep, run->at.start, run->at.len);
-	p = mmap(run->at.start, run->at.len, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	memcpy(run->at.start, keep, run->at.len);
-	return 0;
+	return remap_target(run, MAP_SHARED);
 }
 
 static int scribble_target(struct pf_event_run *run)

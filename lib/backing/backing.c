@@ -103,6 +103,23 @@ enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags)
 	return PF_PASS;
 }
 
+#define SMALL_DEFAULT_LEN (16u << 10)
+
+enum pf_result pf_region_map_small(struct pf_region *r, size_t min_len)
+{
+	size_t ps = pf_page_size();
+	size_t len = min_len > SMALL_DEFAULT_LEN ? min_len : SMALL_DEFAULT_LEN;
+
+	len = (len + ps - 1) & ~(ps - 1);
+	if (!pf_map_aligned(len, ps, r))
+		return pf_error("mmap: %s", strerror(errno));
+	madvise(r->map, len, MADV_NOHUGEPAGE);
+	r->base = r->map;
+	r->len = len;
+	r->folio = ps;
+	return PF_PASS;
+}
+
 const char *pf_mapping_state(const void *addr, size_t len)
 {
 	if (!pf_range_present(addr, len))

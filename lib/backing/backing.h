@@ -76,6 +76,12 @@ char *pf_mmap_anon(size_t len, int flags);
  * the whole of r, in small pages; PF_PASS, or PF_ERROR if mmap fails.
  */
 enum pf_result pf_region_map_anon(struct pf_region *r, size_t len, int flags);
+/*
+ * Maps at least min_len bytes (16 KiB when less is asked), rounded up to
+ * pages, as private anonymous small pages THP leaves alone (MADV_NOHUGEPAGE),
+ * untouched, as the whole of r; PF_PASS, or PF_ERROR if mmap fails.
+ */
+enum pf_result pf_region_map_small(struct pf_region *r, size_t min_len);
 /* Maps and populates len bytes aligned to align with MADV_HUGEPAGE. */
 enum pf_result pf_thp_populate(struct pf_region *r, size_t len, size_t align);
 

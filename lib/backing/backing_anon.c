@@ -7,22 +7,16 @@
 #include "backing.h"
 #include "pagemap.h"
 
-#define ANON_DEFAULT_LEN (16u << 10)
 
 static enum pf_result anon_setup(struct pf_region *r, size_t min_len)
 {
 	size_t ps = pf_page_size();
-	size_t len = (min_len > ANON_DEFAULT_LEN ? min_len : ANON_DEFAULT_LEN);
+	enum pf_result res = pf_region_map_small(r, min_len);
 
-	len = (len + ps - 1) & ~(ps - 1);
-	if (!pf_map_aligned(len, ps, r))
-		return pf_error("mmap: %s", strerror(errno));
-	madvise(r->map, len, MADV_NOHUGEPAGE);
-	r->base = r->map;
-	r->len = len;
-	r->folio = ps;
-	memset(r->base, 0x5a, len);
-	if (!pf_range_present(r->base, len))
+	if (res != PF_PASS)
+		return res;
+	memset(r->base, 0x5a, r->len);
+	if (!pf_range_present(r->base, r->len))
 		return pf_skip("anonymous pages not present after touching them");
 	if (pf_kpageflags_readable() && pf_is_large_folio(r->base, ps * 2))
 		return pf_skip("got a large folio where small pages were asked for");

@@ -16,7 +16,6 @@
 #include "swap.h"
 #include "thp.h"
 
-#define SWAPPED_DEFAULT_LEN (16u << 10)
 
 enum pf_result pf_swapped_verify(const void *addr, size_t len)
 {
@@ -42,16 +41,11 @@ static enum pf_result page_out(struct pf_region *r)
 
 static enum pf_result swapped_setup(struct pf_region *r, size_t min_len)
 {
-	size_t ps = pf_page_size();
-	size_t len = min_len > SWAPPED_DEFAULT_LEN ? min_len : SWAPPED_DEFAULT_LEN;
+	enum pf_result res = pf_region_map_small(r, min_len);
 
-	len = (len + ps - 1) & ~(ps - 1);
-	if (!pf_map_aligned(len, ps, r))
-		return pf_error("mmap: %s", strerror(errno));
-	madvise(r->map, len, MADV_NOHUGEPAGE);
-	r->base = r->map;
-	r->len = len;
-	memset(r->base, 0x5a, len);
+	if (res != PF_PASS)
+		return res;
+	memset(r->base, 0x5a, r->len);
 	return page_out(r);
 }
 

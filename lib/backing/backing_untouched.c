@@ -11,7 +11,6 @@
 #include "backing.h"
 #include "pagemap.h"
 
-#define UNTOUCHED_DEFAULT_LEN (16u << 10)
 
 enum pf_result pf_untouched_verify(const void *addr, size_t len)
 {
@@ -29,17 +28,9 @@ enum pf_result pf_untouched_verify(const void *addr, size_t len)
 
 static enum pf_result untouched_setup(struct pf_region *r, size_t min_len)
 {
-	size_t ps = pf_page_size();
-	size_t len = min_len > UNTOUCHED_DEFAULT_LEN ? min_len : UNTOUCHED_DEFAULT_LEN;
+	enum pf_result res = pf_region_map_small(r, min_len);
 
-	len = (len + ps - 1) & ~(ps - 1);
-	if (!pf_map_aligned(len, ps, r))
-		return pf_error("mmap: %s", strerror(errno));
-	madvise(r->map, len, MADV_NOHUGEPAGE);
-	r->base = r->map;
-	r->len = len;
-	r->folio = ps;
-	return pf_untouched_verify(r->base, len);
+	return res == PF_PASS ? pf_untouched_verify(r->base, r->len) : res;
 }
 
 const struct pf_backing pf_backing_untouched = {
