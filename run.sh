@@ -66,7 +66,11 @@ set -euo pipefail
 export LC_ALL=C
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-BUILD=$(realpath -m -- "${PINFORK_BUILD:-$REPO/build}")
+# Installed (the pinfork package's /usr/lib/pinfork, no Makefile): the built
+# programs sit beside run.sh and are run as they are (no build step).
+INSTALLED=0; [ -f "$REPO/Makefile" ] || INSTALLED=1
+BUILD_DEFAULT=$REPO/build; [ "$INSTALLED" = 0 ] || BUILD_DEFAULT=$REPO
+BUILD=$(realpath -m -- "${PINFORK_BUILD:-$BUILD_DEFAULT}")
 case "$BUILD/" in	# make's name for it: relative, as `make BUILD=build-x` has it
 "$REPO"/*/) MAKE_BUILD=${BUILD#"$REPO"/} ;;
 *) MAKE_BUILD=$BUILD ;;
@@ -85,7 +89,7 @@ DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel fuse3-devel)
 APT_OPTIONAL=(libibverbs-dev ibverbs-providers rdma-core libnuma-dev)
 DNF_OPTIONAL=(rdma-core-devel libibverbs numactl-devel)
 
-opt_prebuilt=0 opt_list=0 opt_json=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
+opt_prebuilt=$INSTALLED opt_list=0 opt_json=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
 opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
 opt_repeat=1
 vm_args=()		# the arguments a VM run passes on to ./run.sh
