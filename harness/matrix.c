@@ -22,7 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define RECORD_FIELDS 9
+/* record.h's nine, then the hints of a merged --repeat run (--cases-out) */
+#define RECORD_FIELDS 10
 
 const char *const mx_status_names[MX_STATUSES] = {
 	"pass", "fail", "skip", "xfail", "xpass", "error", "timeout", "none",
@@ -203,6 +204,22 @@ static void put_damaged(size_t k, const char *path, long lineno, char **fl, int 
 		   mx_intern(why), 0, texts);
 }
 
+/* The diagnostics, then the hint lines a merged run kept, as one text. */
+static int diag_with_hints(const char *diag, const char *hints)
+{
+	size_t n = strlen(diag);
+	char *both;
+	int id;
+
+	if (!*hints)
+		return mx_intern(diag);
+	both = xalloc(NULL, n + strlen(hints) + 2);
+	sprintf(both, "%s%s%s", diag, n && diag[n - 1] != '\n' ? "\n" : "", hints);
+	id = mx_intern(both);
+	free(both);
+	return id;
+}
+
 static void put_record(size_t k, char **fl)
 {
 	enum mx_status st = parse_status(fl[2]);
@@ -218,7 +235,7 @@ static void put_record(size_t k, char **fl)
 		}
 	}
 	put_result(k, mx_intern(fl[0]), mx_intern(fl[1]), st, reason,
-		   mx_intern(unescape(fl[8])), texts);
+		   diag_with_hints(unescape(fl[8]), unescape(fl[9])), texts);
 }
 
 static int read_records(size_t k, const char *dir)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 section "pinfork-report --matrix: matrix.tsv, matrix.json, summary.md and report.html of several kernels, rendered in headless chromium; 10 kernels x 12700 cases stay small"
 # Synthetic results folders only (no case runs here). The matrix code is
 # built with ASan/UBSan. Costs about 15 s (most of it chromium and the
@@ -80,6 +81,12 @@ cp "$WORK/r9/k-b/records.tsv" "$WORK/r9/k-b/results.json" "$WORK/r9/one/"
 	[ "$(head -1 "$WORK/r9/one/matrix.tsv")" = "$(printf 'program\tcase\t5.8.0-old')" ] &&
 	pass "a one-kernel matrix written into its own results folder: the column is the kernel release" ||
 	fail "one-kernel matrix label: $(head -1 "$WORK/r9/one/matrix.tsv")"
+mkdir -p "$WORK/r9/merged"	# run.sh --repeat: records.tsv has a tenth field, the hints
+printf 'p\tc\tfail\t0.1\twhy\ts\t70e806e4e645\t\tfirst bad 0x10\\n\t# hint: needs linux-git 70e806e4e645\\n\n' >"$WORK/r9/merged/records.tsv"
+"$r9_report" --matrix "$WORK/r9/merged-out" "$WORK/r9/merged" >"$WORK/r9.out" 2>&1 && r9_clean "$WORK/r9.out" &&
+	grep -qF '"first bad 0x10\n# hint: needs linux-git 70e806e4e645\n"' "$WORK/r9/merged-out/report.html" &&
+	pass "a merged (--repeat) records line: its hints follow the diagnostics in report.html" ||
+	fail "the hints of a merged records line are not in report.html"
 "$r9_report" --matrix "$WORK/r9/x" >/dev/null 2>&1; r1=$?
 "$r9_report" --matrix "$WORK/r9/x" "$WORK/r9/x-missing" >/dev/null 2>&1; r2=$?
 "$r9_report" --matrix /dev/full/x "$WORK/r9/a" >"$WORK/r9.out" 2>&1; r3=$?
