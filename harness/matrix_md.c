@@ -145,8 +145,10 @@ static void md_failures(FILE *f, const struct mx_matrix *m)
 			fprintf(f, " | %s | ", mx_status_names[c->cells[k].st]);
 			md_text(f, mx_str(c->cells[k].reason), MD_MAX_TEXT);
 			fputs(" | ", f);
-			md_fixes(f, c->cells[k].st == MX_ERROR ? "" : mx_str(c->fixes),
-				 m->kernels[k].release);
+			if (c->cells[k].st == MX_ERROR)
+				fputs("- (an ERROR is the test's own trouble)", f);
+			else
+				md_fixes(f, mx_str(c->fixes), m->kernels[k].release);
 			fputs(" |\n", f);
 		}
 	}

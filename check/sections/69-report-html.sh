@@ -172,10 +172,12 @@ else
 	r9_browse "$WORK/r9-dom3.html" --dump-dom "file://$r9_out/report.html#show=bad"
 	r9_browse "$WORK/r9-dom4.html" --dump-dom "file://$r9_out/report.html#show=diff&q=madvise%20refused"
 	r9_browse "$WORK/r9-dom5.html" --dump-dom "file://$r9_out/report.html#program=q"
+	r9_browse "$WORK/r9-dom6.html" --dump-dom "file://$r9_out/report.html#show=diff"
 	[ "$(r9_rows "$WORK/r9-dom3.html")" = 3 ] && [ "$(r9_rows "$WORK/r9-dom4.html")" = 1 ] &&
 		grep -aq '>case-diff<' "$WORK/r9-dom4.html" && [ "$(r9_rows "$WORK/r9-dom5.html")" = 1 ] &&
-		pass "filters (set from the address): failures only 3 rows; differing + text 'madvise refused' 1; program q 1" ||
-		fail "filters: bad $(r9_rows "$WORK/r9-dom3.html"), diff+text $(r9_rows "$WORK/r9-dom4.html"), program $(r9_rows "$WORK/r9-dom5.html")"
+		[ "$(r9_rows "$WORK/r9-dom6.html")" = 4 ] && ! grep -aq '>case-same<' "$WORK/r9-dom6.html" &&
+		pass "filters (set from the address): failures only 3 rows; differing 4 (not case-same); differing + text 'madvise refused' 1; program q 1" ||
+		fail "filters: bad $(r9_rows "$WORK/r9-dom3.html"), diff+text $(r9_rows "$WORK/r9-dom4.html"), program $(r9_rows "$WORK/r9-dom5.html"), diff $(r9_rows "$WORK/r9-dom6.html")"
 	mkdir -p "$BUILD/check"
 	r9_browse "$WORK/r9-shot.out" --screenshot="$BUILD/check/report-html.png" --window-size=1400,900 \
 		"file://$r9_out/report.html#case=p/case-fail"
