@@ -2,7 +2,8 @@
 /*
  * The kernel matrix (pinfork-report --matrix OUT DIR...): the cases of
  * several results folders, one folder per kernel, as rows x kernels.
- * matrix.c reads the folders; matrix_out.c writes matrix.tsv and
+ * matrix.c reads the folders (matrix_records.c, matrix_kernel.c,
+ * matrix_rows.c); matrix_out.c writes matrix.tsv and
  * matrix.json; matrix_md.c summary.md; matrix_html.c report.html.
  * Strings are interned (matrix_strings.c): one id per distinct text, so the
  * writers can dedupe them.
@@ -55,6 +56,18 @@ int mx_intern_n(const char *s, size_t len);
 const char *mx_str(int id);
 int mx_nstrs(void);
 void mx_strings_free(void);
+/* ... and memory (exit 2 when there is none), files read whole (or NULL) */
+void *mx_alloc(void *p, size_t n);
+char *mx_strdup(const char *s);
+char *mx_slurp(const char *dir, const char *name);
+
+/* matrix_records.c: DIR's records.tsv and programs.tsv into column k */
+int mx_read_results(struct mx_matrix *m, size_t k, const char *dir);
+void mx_records_free(void);
+
+/* matrix_kernel.c: release, uname, profile, env.txt and label of a column */
+void mx_read_kernel(struct mx_kernel *kn, const char *out);
+void mx_unique_labels(struct mx_matrix *m);
 
 /* matrix_rows.c: pin, event and backing of each case, from its program's -l. */
 void mx_find_rows(struct mx_matrix *m, const char *self);

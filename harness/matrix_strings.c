@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The matrix's string pool: every distinct text once, by id (0 is ""), so a
- * reason shared by a thousand cells is stored, and written, once.
+ * reason shared by a thousand cells is stored, and written, once. Also the
+ * allocation and whole-file reading the matrix's readers share.
  */
 #include "matrix.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,4 +119,48 @@ void mx_strings_free(void)
 	slots = NULL;
 	nstrs = strs_cap = 0;
 	nslots = 0;
+}
+
+void *mx_alloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		perror("pinfork-report");
+		exit(2);
+	}
+	return p;
+}
+
+char *mx_strdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d) {
+		perror("pinfork-report");
+		exit(2);
+	}
+	return d;
+}
+
+/* The whole of a small file, or NULL when it cannot be read. */
+char *mx_slurp(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	do {
+		if (cap - len < 4096)
+			buf = mx_alloc(buf, cap = 2 * cap + 8192);
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
 }
