@@ -8,6 +8,7 @@
  *                  [--kernel K] [--uname U] [--host H] [--profile P]
  *                  [--start ISO] [--end ISO] [--seconds S] [--interrupted]
  *   pinfork-report --merge CASES [--merge CASES]... [the outputs above]
+ *   pinfork-report --matrix OUT DIR...   (matrix.c: many kernels' results)
  *
  * --programs: run.sh's per-program lines "prog\trc\tresult\tseconds" (result
  * as the kselftest wrapper line says it: ok, skip, timeout, exit=RC,
@@ -38,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "matrix.h"
 
 enum status { ST_PASS, ST_FAIL, ST_SKIP, ST_XFAIL, ST_XPASS, ST_ERROR,
 	      ST_TIMEOUT, ST_COUNT };
@@ -1103,7 +1106,8 @@ static void usage(FILE *out)
 	      "         [--json OUT] [--junit OUT] [--cases-out OUT] [--summary]\n"
 	      "         [--kernel K] [--uname U] [--host H] [--profile P]\n"
 	      "         [--start ISO] [--end ISO] [--seconds S] [--interrupted]\n"
-	      "       pinfork-report --merge CASES [--merge CASES]... [outputs]\n", out);
+	      "       pinfork-report --merge CASES [--merge CASES]... [outputs]\n"
+	      "       pinfork-report --matrix OUT DIR...\n", out);
 }
 
 int main(int argc, char **argv)
@@ -1134,6 +1138,8 @@ int main(int argc, char **argv)
 	struct tail *tails = NULL;
 	int summary = 0, merged = 0, totals[ST_COUNT], opt;
 
+	if (argc > 1 && !strcmp(argv[1], "--matrix"))
+		return pf_matrix_main(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': records = optarg; break;
