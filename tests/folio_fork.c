@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Large folios and fork (issue 9, the fork rows).
+ *
+ * fork-snapshot-pinned-*: fork copies a pinned page at once
+ *   (copy_present_page()) while another thread of the parent writes it; the
+ *   parent's PTE stays writable during the copy, so the child's copy is no
+ *   single instant of the parent (lib/oracle/snapshot.h). The fix was
+ *   posted (Jann Horn, 2025-06-03) and never landed: XFAIL for that symptom
+ *   alone, on every kernel since 70e806e4e645 (v5.9) that copies pinned
+ *   pages at fork: 6.1, 6.12 and 6.18 included.
+ * fork-fault-race-*: fork while two threads first-touch and COW-fault the
+ *   pages: the parent keeps every write, the child gets one instant.
+ *   fb49c455323f (v6.5) made fork write-lock every VMA it copies; only v6.4
+ *   had per-VMA-lock faults without it, so this passes on every kernel the
+ *   suite runs (6.1 has no per-VMA locks; 6.12 and 6.18 have the fix).
+ */
+#include "backing.h"
+#include "folio_fork.h"
+#include "model.h"
+
+static enum pf_result snapshot_pinned(struct pf_ctx *ctx)
+{
+	return pf_fork_snapshot_pinned(ctx->region, ctx->race_seconds);
+}
+
+static const enum pf_fresh_kind fresh_small = PF_FRESH_SMALL;
+static const enum pf_fresh_kind fresh_thp = PF_FRESH_THP;
+
+static enum pf_result fault_race(struct pf_ctx *ctx)
+{
+	return pf_fork_fault_race(*(const enum pf_fresh_kind *)ctx->arg,
+				  ctx->race_seconds);
+}
+
+/* Not a whole private anonymous mapping of the case's own. */
+#define NOT_OWN_ANON (PF_BK_SWAPPED | PF_BK_SHARED | PF_BK_UNWRITTEN |	\
+		      PF_BK_FOLIO_PART | PF_BK_FILE | PF_BK_STACK)
+
+#define TEARING_KNOWN							\
+	.known_backings = PF_BK_ANON,					\
+	.known_issue = "fork copies a pinned page while the parent's threads still write it: torn child copy (fix posted, not merged: https://lore.kernel.org/all/20250603-fork-tearing-v1-0-a7f64b7cfc96@google.com/)"
+
+#define SNAPSHOT_PINNED							\
+	.run = snapshot_pinned,						\
+	.needs = PF_NEED_URING,						\
+	.groups = PF_GROUP_RACE,					\
+	.use_backing = 1,						\
+	TEARING_KNOWN
+
+#define FORK_LOCKS_VMAS .fixes = { "fb49c455323f" }
+
+static const struct pf_template templates[] = {
+	{
+		.name = "fork-snapshot-pinned",
+		.summary = "fork while a thread stamps an io_uring-pinned region of small pages: the child's copy is one instant of the parent",
+		.backing_needs = PF_BK_ANON | PF_BK_MMAP,
+		SNAPSHOT_PINNED,
+		.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB | NOT_OWN_ANON,
+	},
+	{
+		.name = "fork-snapshot-pinned",
+		.summary = "fork while a thread stamps an io_uring-pinned PMD THP (fork splits the PMD and copies each page): one instant in the child",
+		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_PMD | PF_BK_MMAP,
+		SNAPSHOT_PINNED,
+		.backing_excludes = NOT_OWN_ANON,
+	},
+	{
+		.name = "fork-snapshot-pinned",
+		.summary = "fork while a thread stamps an io_uring-pinned PTE-mapped large folio: one instant in the child",
+		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP,
+		SNAPSHOT_PINNED,
+		.backing_excludes = PF_BK_PMD | NOT_OWN_ANON,
+	},
+	{
+		.name = "fork-snapshot-pinned",
+		.summary = "fork while a thread stamps an io_uring-pinned hugetlb page (copied at fork, 4eae4efa2c29): one instant in the child",
+		.backing_needs = PF_BK_HUGETLB,
+		SNAPSHOT_PINNED,
+		.backing_excludes = NOT_OWN_ANON,
+	},
+	{
+		.name = "fork-fault-race-small",
+		.summary = "fork while two threads first-touch and COW-fault small pages: the parent keeps every write, the child gets one instant",
+		.run = fault_race, .arg = &fresh_small, FORK_LOCKS_VMAS,
+		.groups = PF_GROUP_RACE,
+	},
+	{
+		.name = "fork-fault-race-thp",
+		.summary = "fork while two threads first-touch and COW-fault a THP region: the parent keeps every write, the child gets one instant",
+		.run = fault_race, .arg = &fresh_thp, FORK_LOCKS_VMAS,
+		.needs = PF_NEED_THP, .groups = PF_GROUP_RACE,
+	},
+};
+
+PF_MAIN(templates)
