@@ -14,9 +14,17 @@
  *   fb49c455323f (v6.5) made fork write-lock every VMA it copies; only v6.4
  *   had per-VMA-lock faults without it, so this passes on every kernel the
  *   suite runs (6.1 has no per-VMA locks; 6.12 and 6.18 have the fix).
+ * cow-reuse-*: large-folio COW reuse after fork (1da190f4d0a6, v6.15) with
+ *   an extra reference, a partial unmap, children exiting under a writing
+ *   thread. Its two fixes (6.15-rc) replaced VM_WARN_ON_ONCEs that only a
+ *   CONFIG_DEBUG_VM kernel has (the kernel-log oracle sees them); 6.1 and
+ *   6.12 have no such reuse and copy; every kernel must keep the data.
+ * fork-batch-folio-end: 7b08b74f3d99 (v6.15, in 6.12.y and 6.14.y stable;
+ *   bug since f8d937761d65, v6.9) needs a Xen PV guest: SKIP elsewhere.
  */
 #include "backing.h"
 #include "folio_fork.h"
+#include "folio_fork_cow.h"
 #include "model.h"
 
 static enum pf_result snapshot_pinned(struct pf_ctx *ctx)
@@ -50,6 +58,32 @@ static enum pf_result fault_race(struct pf_ctx *ctx)
 
 #define FORK_LOCKS_VMAS .fixes = { "fb49c455323f" }
 
+static enum pf_result reuse_extra_ref(struct pf_ctx *ctx)
+{
+	return pf_cow_reuse_extra_ref(ctx->region);
+}
+
+static enum pf_result reuse_partial_unmap(struct pf_ctx *ctx)
+{
+	return pf_cow_reuse_partial_unmap(ctx->region);
+}
+
+static enum pf_result reuse_exit_race(struct pf_ctx *ctx)
+{
+	return pf_cow_reuse_exit_race(ctx->region, ctx->race_seconds);
+}
+
+static enum pf_result batch_folio_end(struct pf_ctx *ctx)
+{
+	return pf_fork_batch_folio_end(ctx->region);
+}
+
+/* Anonymous large folios (THP, mTHP) in a mapping of the case's own. */
+#define LARGE_FOLIOS							\
+	.use_backing = 1,						\
+	.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP,		\
+	.backing_excludes = PF_BK_HUGETLB | NOT_OWN_ANON
+
 static const struct pf_template templates[] = {
 	{
 		.name = "fork-snapshot-pinned",
@@ -57,6 +91,7 @@ static const struct pf_template templates[] = {
 		.backing_needs = PF_BK_ANON | PF_BK_MMAP,
 		SNAPSHOT_PINNED,
 		.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB | NOT_OWN_ANON,
+		.min_len = 64 << 10,	/* 16 pages: fork copies each one apart */
 	},
 	{
 		.name = "fork-snapshot-pinned",
@@ -90,6 +125,29 @@ static const struct pf_template templates[] = {
 		.summary = "fork while two threads first-touch and COW-fault a THP region: the parent keeps every write, the child gets one instant",
 		.run = fault_race, .arg = &fresh_thp, FORK_LOCKS_VMAS,
 		.needs = PF_NEED_THP, .groups = PF_GROUP_RACE,
+	},
+	{
+		.name = "cow-reuse-extra-ref",
+		.summary = "fork, the child exits, two pages vmspliced, the parent writes: it reads its data, the pipe keeps the old (no reuse of a referenced folio)",
+		.run = reuse_extra_ref, LARGE_FOLIOS,
+	},
+	{
+		.name = "cow-reuse-partial-unmap",
+		.summary = "half of a large folio unmapped, fork, the child writes its copy, then the parent alone writes: both keep their data",
+		.run = reuse_partial_unmap, LARGE_FOLIOS,
+	},
+	{
+		.name = "cow-reuse-exit-race",
+		.summary = "children fork and exit while a parent thread writes every page of a large folio: no write of the parent lost",
+		.run = reuse_exit_race, LARGE_FOLIOS, .groups = PF_GROUP_RACE,
+	},
+	{
+		.name = "fork-batch-folio-end",
+		.summary = "fork batches the PTEs of a large folio and stops at its end (Xen PV only): child and parent keep their data around folio boundaries",
+		.run = batch_folio_end, .fixes = { "7b08b74f3d99" },
+		.use_backing = 1,
+		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP,
+		.backing_excludes = PF_BK_PMD | PF_BK_HUGETLB | NOT_OWN_ANON,
 	},
 };
 

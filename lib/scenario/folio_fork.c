@@ -68,6 +68,21 @@ static int writers_at(const struct race *rc, uint64_t min_pass)
 	return 0;
 }
 
+/*
+ * Waits (a little) until every writer moved on by a pass: it is running
+ * now, so the fork that follows meets it on a CPU, even on a busy machine.
+ */
+static void writers_moving(const struct race *rc)
+{
+	for (int i = 0; i < rc->writers; i++) {
+		uint64_t from = pf_snap_writer_pass(&rc->w[i]);
+		double deadline = pf_now() + 0.02;
+
+		while (pf_snap_writer_pass(&rc->w[i]) == from && pf_now() < deadline)
+			sched_yield();
+	}
+}
+
 /* Keeps the first write a writer saw lost, for the verdict. */
 static void writers_stop(struct race *rc)
 {
@@ -219,8 +234,10 @@ static enum pf_result pinned_forks(struct race *rc, double seconds)
 		writers_stop(rc);
 		return pf_skip("the writer thread did not run within %.0f s", START_SECONDS);
 	}
-	while (!race_done(rc, deadline))
+	while (!race_done(rc, deadline)) {
+		writers_moving(rc);
 		fork_once(rc);
+	}
 	writers_stop(rc);
 	return race_verdict(rc, 1);
 }
