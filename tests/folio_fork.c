@@ -73,6 +73,11 @@ static enum pf_result reuse_exit_race(struct pf_ctx *ctx)
 	return pf_cow_reuse_exit_race(ctx->region, ctx->race_seconds);
 }
 
+static enum pf_result pin_mprotect_half(struct pf_ctx *ctx)
+{
+	return pf_pin_fork_mprotect_half(ctx->region, ctx->pin);
+}
+
 static enum pf_result batch_folio_end(struct pf_ctx *ctx)
 {
 	return pf_fork_batch_folio_end(ctx->region);
@@ -140,6 +145,15 @@ static const struct pf_template templates[] = {
 		.name = "cow-reuse-exit-race",
 		.summary = "children fork and exit while a parent thread writes every page of a large folio: no write of the parent lost",
 		.run = reuse_exit_race, LARGE_FOLIOS, .groups = PF_GROUP_RACE,
+	},
+	{
+		.name = "pin-fork-mprotect-half",
+		.summary = "long-term pin on a large folio, fork (child alive), the parent mprotects half R then RW and writes: the pin moves its data both ways, the child keeps its copy",
+		.run = pin_mprotect_half, LARGE_FOLIOS,
+		.fixes = { "70e806e4e645", "d042035eaf5f" },
+		.use_pin = 1,
+		.pin_needs = PF_PIN_LONGTERM | PF_PIN_DEV_READS | PF_PIN_DEV_WRITES,
+		.pin_excludes = PF_PIN_DEVICE,
 	},
 	{
 		.name = "fork-batch-folio-end",

@@ -11,11 +11,12 @@
 
 #include "event.h"
 #include "full_io.h"
+#include "lockstep.h"
 #include "oracle.h"
 #include "pattern.h"
 #include "snapshot.h"
 
-enum { SEED_BEFORE = 91, SEED_PARENT = 92, SEED_CHILD = 93 };
+enum { SEED_BEFORE = 91, SEED_PARENT = 92, SEED_CHILD = 93, SEED_DEVICE = 94 };
 
 #define SPLICED 2
 #define ROUNDS_MAX 2000
@@ -246,4 +247,54 @@ enum pf_result pf_fork_batch_folio_end(struct pf_region *r)
 	if (pf_reap(pid) != 0)
 		return pf_fail("the child's pages around a folio boundary did not hold its data");
 	return pf_view_holds(r->base, r->len, SEED_BEFORE, "the parent's memory after the child wrote");
+}
+
+static int child_keeps_copy(struct pf_lockstep *ls, struct pf_region *r)
+{
+	struct pf_child_view view = { r->base, r->len, SEED_BEFORE };
+
+	if (pf_lockstep_wait(ls))
+		return 2;
+	return pf_child_keeps(&view) ? 1 : 0;
+}
+
+static enum pf_result mprotect_half_and_write(struct pf_region *r, struct pf_pin_state *st)
+{
+	size_t half = page_floor(r->len / 2);
+
+	pf_diag("after fork: %s", pf_mapping_state(r->base, r->len));
+	if (mprotect(r->base, half, PROT_READ) ||
+	    mprotect(r->base, half, PROT_READ | PROT_WRITE))
+		return pf_error("mprotect of the first half: %s", strerror(errno));
+	pf_diag("policy: after mprotect of half, R then RW: %s", pf_mapping_state(r->base, r->len));
+	pf_pattern_fill(r->base, r->len, SEED_PARENT);
+	return pf_pin_coherent(st, SEED_PARENT, SEED_DEVICE);
+}
+
+enum pf_result pf_pin_fork_mprotect_half(struct pf_region *r, const struct pf_pin *p)
+{
+	struct pf_pin_state st;
+	struct pf_lockstep ls;
+	enum pf_result res;
+	pid_t pid;
+
+	if (!r->map || r->len < 2 * pf_page_size())
+		return pf_skip("the region is not a mapping of two pages or more");
+	pf_pattern_fill(r->base, r->len, SEED_BEFORE);
+	res = pf_pin_take(&st, p, r);
+	if (res == PF_PASS) {
+		fflush(stdout);
+		pid = pf_lockstep_fork(&ls);
+		if (pid == 0)
+			pf_lockstep_exit(&ls, child_keeps_copy(&ls, r));
+		if (pid < 0)
+			res = pf_error("fork: %s", strerror((int)-pid));
+	}
+	if (res == PF_PASS) {
+		res = mprotect_half_and_write(r, &st);
+		pf_lockstep_give(&ls);
+		res = pf_worst(res, pf_isolation_verdict(pf_lockstep_reap(&ls)));
+	}
+	pf_pin_release(&st);
+	return res;
 }

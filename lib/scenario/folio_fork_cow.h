@@ -18,6 +18,7 @@
 #define PINFORK_FOLIO_FORK_COW_H
 
 #include "backing.h"
+#include "pin.h"
 
 /*
  * fork, the child exits; the parent vmsplice()s two pages of r into a pipe
@@ -47,5 +48,13 @@ enum pf_result pf_cow_reuse_exit_race(struct pf_region *r, double seconds);
  * and check every page around the folio boundaries.
  */
 enum pf_result pf_fork_batch_folio_end(struct pf_region *r);
+
+/*
+ * Long-term pin p on r, fork (the child stays alive), then the parent
+ * mprotect()s half of r read-only and back (the VMA splits; what becomes
+ * of the folio is policy) and writes: the pin moves the parent's data both
+ * ways, the child keeps its pre-fork copy.
+ */
+enum pf_result pf_pin_fork_mprotect_half(struct pf_region *r, const struct pf_pin *p);
 
 #endif
