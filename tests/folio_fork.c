@@ -165,4 +165,4 @@ static const struct pf_template templates[] = {
 	},
 };
 
-PF_MAIN(templates)
+PF_MAIN_WITH(templates, pf_folio_fork_tables())

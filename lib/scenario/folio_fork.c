@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "model.h"
 #include "snapshot.h"
 #include "uring.h"
 
 #define MAX_WRITERS 2
 #define ENOUGH_TEARS 3		/* a race stops early once it showed this many */
+#define MIN_FORKS 3		/* and goes on past its time until this many (slow VMs) */
 #define FRESH_SMALL_LEN (64u << 10)
 #define THP_LEN (2u << 20)
 #define START_SECONDS 1.0	/* for a writer thread to begin its first pass */
@@ -157,8 +159,8 @@ static void fork_once(struct race *rc)
 static int race_done(const struct race *rc, double deadline)
 {
 	return rc->torn >= ENOUGH_TEARS || rc->bad || rc->lost ||
-	       (pf_now() > deadline && rc->attempts > 0) ||
-	       pf_now() > deadline + 2 * START_SECONDS ||
+	       (pf_now() > deadline && rc->attempts >= MIN_FORKS) ||
+	       pf_now() > deadline + 5 * START_SECONDS ||
 	       rc->fork_errors + rc->child_errors > 10;
 }
 
@@ -314,4 +316,25 @@ enum pf_result pf_fork_fault_race(enum pf_fresh_kind kind, double seconds)
 	if (err)
 		return pf_error("attempt %ld: %s", rc.attempts, strerror(-err));
 	return res == PF_PASS ? race_verdict(&rc, 0) : res;
+}
+
+const struct pf_tables *pf_folio_fork_tables(void)
+{
+	static const struct pf_backing *const backings[] = {
+		&pf_backing_anon, &pf_backing_thp_pmd, &pf_backing_thp_pte,
+		&pf_backing_mthp_64k, &pf_backing_hugetlb,
+	};
+	static struct pf_row rows[sizeof(backings) / sizeof(backings[0])];
+	static struct pf_tables tables;
+
+	if (tables.needs_check)
+		return &tables;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		rows[i] = (struct pf_row){ backings[i]->name, backings[i]->summary,
+					   backings[i]->flags, backings[i]->needs,
+					   backings[i] };
+	tables = *pf_model();
+	tables.dim[PF_DIM_BACKING].rows = rows;
+	tables.dim[PF_DIM_BACKING].count = sizeof(rows) / sizeof(rows[0]);
+	return &tables;
 }

@@ -41,4 +41,11 @@ enum pf_fresh_kind { PF_FRESH_SMALL, PF_FRESH_THP };
  */
 enum pf_result pf_fork_fault_race(enum pf_fresh_kind kind, double seconds);
 
+/*
+ * pf_model()'s tables with the backings folio_fork needs: small pages, a
+ * PMD THP, a PTE-mapped THP, one mTHP size (64 KiB: the other sizes take
+ * the same paths) and hugetlb; keeps the full profile's cost down.
+ */
+const struct pf_tables *pf_folio_fork_tables(void);
+
 #endif
