@@ -6,12 +6,16 @@
  * after the fork (stale), or of other data (foreign) are reported; a live
  * writer copied in two halves is reported torn; a write taken away from a
  * writer is reported lost. A case here passes when the oracle says so.
+ * Also the pipe oracle of cow-reuse-extra-ref (lib/scenario/folio_fork_cow.c):
+ * a pipe page holding the parent's post-write data is reported.
  */
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "folio_fork_cow.h"
 #include "model.h"
+#include "pattern.h"
 #include "snapshot.h"
 
 #define LINES 256u		/* four 4 KiB pages */
@@ -223,6 +227,44 @@ static enum pf_result live_lost(struct pf_ctx *ctx)
 	return map_live(ctx, lost_write_reported);
 }
 
+/* Two pages into a pipe: the region's data of seed at offsets 0 and off1. */
+static enum pf_result pipe_of(uint32_t seed, size_t off1, enum pf_result want,
+			      const char *what)
+{
+	size_t ps = pf_page_size(), off[2] = { 0, off1 };
+	char *region = mmap(NULL, off1 + ps, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	enum pf_result res = PF_PASS;
+	int fds[2];
+
+	if (region == MAP_FAILED || pipe(fds))
+		return pf_error("mmap or pipe failed");
+	pf_pattern_fill(region, off1 + ps, seed);
+	for (int i = 0; i < 2 && res == PF_PASS; i++)
+		if (write(fds[1], region + off[i], ps) != (ssize_t)ps)
+			res = pf_error("write to the pipe failed");
+	if (res == PF_PASS)
+		res = pf_expect(pf_cow_pipe_keeps_old(fds[0], off, 2), want, what);
+	close(fds[0]);
+	close(fds[1]);
+	munmap(region, off1 + ps);
+	return res;
+}
+
+static enum pf_result pipe_new_data_reported(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pipe_of(PF_COW_SEED_PARENT, 8 * pf_page_size(), PF_FAIL,
+		       "a pipe page with the parent's post-write data");
+}
+
+static enum pf_result pipe_old_data_passes(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pipe_of(PF_COW_SEED_BEFORE, 8 * pf_page_size(), PF_PASS,
+		       "control: pipe pages with the pre-write data");
+}
+
 static const struct pf_template templates[] = {
 	{ .name = "snapshot-instants-coherent", .summary = "control: copies that are one instant of the writer pass", .run = instants_coherent },
 	{ .name = "snapshot-two-instants-torn", .summary = "page 1 copied two passes after page 0 is torn", .run = two_instants_torn },
@@ -235,6 +277,8 @@ static const struct pf_template templates[] = {
 	{ .name = "snapshot-two-writers", .summary = "each writer's lines are judged alone", .run = two_writers },
 	{ .name = "snapshot-live-halves-torn", .summary = "a live writer copied in two halves is torn", .run = live_torn },
 	{ .name = "snapshot-lost-write", .summary = "a write taken away from the writer is reported", .run = live_lost },
+	{ .name = "cow-pipe-new-data-reported", .summary = "cow-reuse-extra-ref's pipe oracle reports the parent's new data in the pipe", .run = pipe_new_data_reported },
+	{ .name = "cow-pipe-old-data-passes", .summary = "control: the pipe oracle passes the pre-write data", .run = pipe_old_data_passes },
 };
 
 PF_MAIN(templates)

@@ -1,4 +1,4 @@
-section "folio_fork: the snapshot oracle fails on its symptoms; every fork row of issue 9 has its case"
+section "folio_fork: the snapshot and pipe oracles fail on their symptoms; every fork row of issue 9 has its case"
 # check/selftest_snapshot builds torn, stale and foreign copies by hand (and
 # a live writer copied in two halves, a write taken from the writer) and
 # wants each reported; then folio_fork's list names every row, and one
@@ -15,11 +15,11 @@ if [ -x "$snap" ] && [ -x "$ff" ]; then
 	fi
 	for t in snapshot-two-instants-torn snapshot-spread-torn snapshot-before-fork-stale \
 		 snapshot-after-fork-stale snapshot-wrong-line-foreign snapshot-live-halves-torn \
-		 snapshot-lost-write; do
+		 snapshot-lost-write cow-pipe-new-data-reported; do
 		expect_line "$WORK/snapshot.tap" "^ok [0-9]+ $t\$" "snapshot oracle: $t"
 	done
 	list=$("$ff" -p exhaustive -l)
-	for stem in fork-snapshot-pinned-anon fork-snapshot-pinned-thp-pmd fork-fault-race-small \
+	for stem in fork-snapshot-pinned-anon fork-snapshot-pinned-thp-pmd fork-fault-race-small pin-fork-mprotect-half-uring-fixed-thp-pmd \
 		    cow-reuse-extra-ref-thp-pmd cow-reuse-partial-unmap-thp-pmd cow-reuse-exit-race-thp-pmd \
 		    fork-batch-folio-end-thp-pte; do
 		printf '%s\n' "$list" | cut -f1 | grep -qx "$stem" && pass "folio_fork lists $stem" ||

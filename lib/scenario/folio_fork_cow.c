@@ -16,7 +16,10 @@
 #include "pattern.h"
 #include "snapshot.h"
 
-enum { SEED_BEFORE = 91, SEED_PARENT = 92, SEED_CHILD = 93, SEED_DEVICE = 94 };
+enum {
+	SEED_BEFORE = PF_COW_SEED_BEFORE, SEED_PARENT = PF_COW_SEED_PARENT,
+	SEED_CHILD = 93, SEED_DEVICE = 94,
+};
 
 #define SPLICED 2
 #define ROUNDS_MAX 2000
@@ -46,14 +49,14 @@ static enum pf_result splice_pages(int fd, struct pf_region *r, const size_t *of
 	return PF_PASS;
 }
 
-static enum pf_result pipe_keeps_old(int fd, const size_t *off)
+enum pf_result pf_cow_pipe_keeps_old(int fd, const size_t *off, int n)
 {
 	char buf[64 << 10];
 	size_t ps = pf_page_size();
 
 	if (ps > sizeof(buf))
 		return pf_skip("pages larger than 64 KiB");
-	for (int i = 0; i < SPLICED; i++) {
+	for (int i = 0; i < n; i++) {
 		if (pf_read_full(fd, buf, ps))
 			return pf_error("reading the pipe: %s", strerror(errno));
 		if (!holds_at(buf, ps, off[i], SEED_BEFORE))
@@ -77,7 +80,7 @@ static enum pf_result extra_ref_write(struct pf_region *r, const int *fds, const
 		(unsigned long long)pfn, (unsigned long long)pf_pfn(r->base + off[1]),
 		pf_mapping_state(r->base, r->len));
 	res = pf_view_holds(r->base, r->len, SEED_PARENT, "the parent's memory after its write");
-	return pf_worst(res, pipe_keeps_old(fds[0], off));
+	return pf_worst(res, pf_cow_pipe_keeps_old(fds[0], off, SPLICED));
 }
 
 enum pf_result pf_cow_reuse_extra_ref(struct pf_region *r)

@@ -28,6 +28,16 @@
  */
 enum pf_result pf_cow_reuse_extra_ref(struct pf_region *r);
 
+/* The seeds of the region before the parent's write, and of that write. */
+enum { PF_COW_SEED_BEFORE = 91, PF_COW_SEED_PARENT = 92 };
+
+/*
+ * The oracle of pf_cow_reuse_extra_ref(): the next n pages in the pipe fd
+ * hold the region's pre-write data at region offsets off[]; FAIL when one
+ * changed with the parent's write, ERROR when the pipe cannot be read.
+ */
+enum pf_result pf_cow_pipe_keeps_old(int fd, const size_t *off, int n);
+
 /*
  * The parent unmaps the second half of r, forks; the child writes its half
  * and checks it; the parent, alone again once the child is gone, writes its
