@@ -47,7 +47,7 @@ static enum pf_result fault_race(struct pf_ctx *ctx)
 
 #define TEARING_KNOWN							\
 	.known_backings = PF_BK_ANON,					\
-	.known_issue = "fork copies a pinned page while the parent's threads still write it: torn child copy (fix posted, not merged: https://lore.kernel.org/all/20250603-fork-tearing-v1-0-a7f64b7cfc96@google.com/)"
+	.known_issue = "fork copies a pinned page while the parent's threads still write it: torn child copy on every kernel since v5.9 (seen on 6.1, 6.12, 6.18); \"mm/memory: ensure fork child sees coherent memory snapshot\" posted, not merged: https://lore.kernel.org/all/20250603-fork-tearing-v1-0-a7f64b7cfc96@google.com/"
 
 #define SNAPSHOT_PINNED							\
 	.run = snapshot_pinned,						\
@@ -92,7 +92,7 @@ static enum pf_result batch_folio_end(struct pf_ctx *ctx)
 static const struct pf_template templates[] = {
 	{
 		.name = "fork-snapshot-pinned",
-		.summary = "fork while a thread stamps an io_uring-pinned region of small pages: the child's copy is one instant of the parent",
+		.summary = "fork while a thread stamps an io_uring-pinned region of small pages: the child's copy is one instant of the parent (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_ANON | PF_BK_MMAP,
 		SNAPSHOT_PINNED,
 		.backing_excludes = PF_BK_LARGE | PF_BK_HUGETLB | NOT_OWN_ANON,
@@ -100,50 +100,50 @@ static const struct pf_template templates[] = {
 	},
 	{
 		.name = "fork-snapshot-pinned",
-		.summary = "fork while a thread stamps an io_uring-pinned PMD THP (fork splits the PMD and copies each page): one instant in the child",
+		.summary = "fork while a thread stamps an io_uring-pinned PMD THP (fork splits the PMD and copies each page): one instant in the child (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_PMD | PF_BK_MMAP,
 		SNAPSHOT_PINNED,
 		.backing_excludes = NOT_OWN_ANON,
 	},
 	{
 		.name = "fork-snapshot-pinned",
-		.summary = "fork while a thread stamps an io_uring-pinned PTE-mapped large folio: one instant in the child",
+		.summary = "fork while a thread stamps an io_uring-pinned PTE-mapped large folio: one instant in the child (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP,
 		SNAPSHOT_PINNED,
 		.backing_excludes = PF_BK_PMD | NOT_OWN_ANON,
 	},
 	{
 		.name = "fork-snapshot-pinned",
-		.summary = "fork while a thread stamps an io_uring-pinned hugetlb page (copied at fork, 4eae4efa2c29): one instant in the child",
+		.summary = "fork while a thread stamps an io_uring-pinned hugetlb page (copied at fork, 4eae4efa2c29): one instant in the child (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_HUGETLB,
 		SNAPSHOT_PINNED,
 		.backing_excludes = NOT_OWN_ANON,
 	},
 	{
 		.name = "fork-fault-race-small",
-		.summary = "fork while two threads first-touch and COW-fault small pages: the parent keeps every write, the child gets one instant",
+		.summary = "fork while two threads first-touch and COW-fault small pages: the parent keeps every write, the child gets one instant (per-VMA-lock faults during fork: broken in v6.4 only)",
 		.run = fault_race, .arg = &fresh_small, FORK_LOCKS_VMAS,
 		.groups = PF_GROUP_RACE,
 	},
 	{
 		.name = "fork-fault-race-thp",
-		.summary = "fork while two threads first-touch and COW-fault a THP region: the parent keeps every write, the child gets one instant",
+		.summary = "fork while two threads first-touch and COW-fault a THP region: the parent keeps every write, the child gets one instant (per-VMA-lock faults during fork: broken in v6.4 only)",
 		.run = fault_race, .arg = &fresh_thp, FORK_LOCKS_VMAS,
 		.needs = PF_NEED_THP, .groups = PF_GROUP_RACE,
 	},
 	{
 		.name = "cow-reuse-extra-ref",
-		.summary = "fork, the child exits, two pages vmspliced, the parent writes: it reads its data, the pipe keeps the old (no reuse of a referenced folio)",
+		.summary = "large-folio COW reuse (1da190f4d0a6, v6.15; WARNs fixed in v6.15-rc): fork, the child exits, two pages vmspliced, the parent writes: it reads its data, the pipe keeps the old",
 		.run = reuse_extra_ref, LARGE_FOLIOS,
 	},
 	{
 		.name = "cow-reuse-partial-unmap",
-		.summary = "half of a large folio unmapped, fork, the child writes its copy, then the parent alone writes: both keep their data",
+		.summary = "large-folio COW reuse (1da190f4d0a6, v6.15): half of a large folio unmapped, fork, the child writes its copy, then the parent alone writes: both keep their data",
 		.run = reuse_partial_unmap, LARGE_FOLIOS,
 	},
 	{
 		.name = "cow-reuse-exit-race",
-		.summary = "children fork and exit while a parent thread writes every page of a large folio: no write of the parent lost",
+		.summary = "large-folio COW reuse (1da190f4d0a6, v6.15; syzbot WARN fixed in v6.15-rc): children fork and exit while a parent thread writes every page of a large folio: no write lost",
 		.run = reuse_exit_race, LARGE_FOLIOS, .groups = PF_GROUP_RACE,
 	},
 	{
@@ -157,7 +157,7 @@ static const struct pf_template templates[] = {
 	},
 	{
 		.name = "fork-batch-folio-end",
-		.summary = "fork batches the PTEs of a large folio and stops at its end (Xen PV only): child and parent keep their data around folio boundaries",
+		.summary = "fork batches the PTEs of a large folio and stops at its end (bug v6.9-v6.14, Xen PV guests only; fixed in 6.12.y): child and parent keep their data around folio boundaries",
 		.run = batch_folio_end, .fixes = { "7b08b74f3d99" },
 		.use_backing = 1,
 		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP,
