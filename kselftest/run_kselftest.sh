@@ -32,6 +32,7 @@ BASE_DIR=$(cd "$(dirname "$0")" && pwd -P) || exit 1
 LIST=$BASE_DIR/kselftest-list.txt
 
 usage() {
+	if [ "$1" != 0 ]; then exec >&2; fi
 	cat <<EOF
 Usage: $0 [OPTIONS]
   -s | --summary               program output to output.log, not to stdout
@@ -82,7 +83,7 @@ collection_timeout() {
 
 # The value of KSELFTEST_<PROG>_ARGS for program $1.
 program_args() {
-	var=KSELFTEST_$(printf '%s' "$1" | tr -c 'A-Za-z0-9_' '_' | tr 'a-z' 'A-Z')_ARGS
+	var=KSELFTEST_$(printf '%s' "$1" | tr -c '[:alnum:]_' '_' | tr '[:lower:]' '[:upper:]')_ARGS
 	eval "printf '%s' \"\${$var:-}\""
 }
 
@@ -93,20 +94,42 @@ prefix() {
 }
 
 # Runs program $2 of collection $1 with limit $3 seconds in its folder; its
-# output (stdout and stderr) to stdout; its exit status is the status. The
-# inner timeout kills the program's process group (it runs it in a group of
-# its own); the outer, --foreground one only guards a program on a terminal.
+# output (stdout and stderr) to stdout; its exit status is the status. GNU
+# timeout: the inner one kills the program's process group (it runs it in a
+# group of its own), the outer --foreground one only guards a program on a
+# terminal. busybox timeout has no --foreground and exits 128+SIGTERM when
+# the limit hits: seen after the limit, that is the timeout status 124.
 run_program() {
 	cd "$BASE_DIR/$1" || return 1
 	args=$(program_args "$2")
-	if command -v timeout >/dev/null 2>&1; then
+	if [ "$timeout_kind" = gnu ]; then
 		# shellcheck disable=SC2086 # the arguments are words, as upstream
 		timeout --foreground -k 10 "$(($3 + 5))" \
 			timeout -k 5 "$3" "./$2" $args
+	elif [ "$timeout_kind" = busybox ]; then
+		start=$(date +%s)
+		# shellcheck disable=SC2086
+		timeout -k 5 "$3" "./$2" $args
+		rc=$?
+		case "$rc" in
+		137 | 143) [ $(($(date +%s) - start)) -lt "$3" ] || rc=$TIMEOUT_RC ;;
+		esac
+		return "$rc"
 	else
 		echo "warning: no timeout(1): $2 runs without a limit"
 		# shellcheck disable=SC2086
 		"./$2" $args
+	fi
+}
+
+# gnu, busybox or none: which timeout(1) there is.
+timeout_kind() {
+	if ! command -v timeout >/dev/null 2>&1; then
+		echo none
+	elif timeout --foreground 5 true 2>/dev/null; then
+		echo gnu
+	else
+		echo busybox
 	fi
 }
 
@@ -184,7 +207,7 @@ while [ $# -gt 0 ]; do
 	-f | --no-error-on-fail) error_on_fail=''; shift ;;
 	-n | --netns) shift ;;
 	-o | --override-timeout)
-		[ $# -gt 1 ] && is_seconds "$2" || die "-o: a number of seconds > 0"
+		if [ $# -lt 2 ] || ! is_seconds "$2"; then die "-o: a number of seconds > 0"; fi
 		override_timeout=$2
 		shift 2 ;;
 	-h | --help) usage 0 ;;
@@ -194,8 +217,10 @@ done
 
 [ -r "$LIST" ] || die "Could not find list of tests to run ($LIST)"
 if [ -n "$per_test_dir" ]; then
-	mkdir -p "$per_test_dir" && per_test_dir=$(cd "$per_test_dir" && pwd -P) ||
-		die "-p: cannot use $per_test_dir as the log folder"
+	if ! mkdir -p "$per_test_dir" || ! per_test_dir=$(cd "$per_test_dir" && pwd -P) ||
+		[ ! -w "$per_test_dir" ]; then
+		die "-p: cannot write logs in $per_test_dir"
+	fi
 	summary_log=''
 fi
 if [ -n "$summary_log" ]; then : >"$summary_log" || die "cannot write $summary_log"; fi
@@ -218,17 +243,19 @@ for entry in $selected; do
 	case " $run_list $skips " in *" $entry "*) continue ;; esac
 	run_list="$run_list $entry"
 done
-total=$(echo $run_list | wc -w)
+total=0
+for entry in $run_list; do total=$((total + 1)); done
 
 if [ -n "$dry_run" ]; then
 	for entry in $run_list; do
-		c=${entry%%:*} p=${entry#*:}
-		echo "cd $BASE_DIR/$c && timeout $(collection_timeout "$c") ./$p $(program_args "$p")"
+		c=${entry%%:*} p=${entry#*:} args=$(program_args "${entry#*:}")
+		echo "cd $BASE_DIR/$c && timeout $(collection_timeout "$c") ./$p${args:+ $args}"
 	done
 	exit 0
 fi
 
 n_pass=0 n_fail=0 n_skip=0 num=0 last=''
+timeout_kind=$(timeout_kind)
 echo "TAP version 13"
 echo "1..$total"
 for entry in $run_list; do
