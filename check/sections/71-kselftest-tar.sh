@@ -45,12 +45,34 @@ ktar_check_layout() {
 		[ -x "$ktar/pinfork/$e" ] || { fail "pinfork/$e listed but not an executable"; missing=1; }
 	done <"$ktar/kselftest-list.txt"
 	[ "$missing" = 0 ] && pass "pinfork/: settings, config, requirements, README, the helper library and every listed program"
-	grep -q '^liburing.so.2 ' "$ktar/pinfork/requirements" &&
-		pass "pinfork/requirements names the system libraries ($(grep -vc '^#' "$ktar/pinfork/requirements") sonames)" ||
+	grep -q '^liburing.so.2 liburing2 \(bundled\|system\)$' "$ktar/pinfork/requirements" &&
+		pass "pinfork/requirements names the libraries ($(grep -c ' bundled$' "$ktar/pinfork/requirements") bundled, $(grep -c ' system$' "$ktar/pinfork/requirements") from the system)" ||
 		fail "pinfork/requirements has no liburing.so.2 line"
 	ldd "$ktar/pinfork/uring_fixed" | grep -q "libpinfork_helper.so => $ktar/pinfork/" &&
 		pass "a program loads libpinfork_helper.so from its own folder, not the build tree" ||
 		fail "uring_fixed's libpinfork_helper.so: $(ldd "$ktar/pinfork/uring_fixed" | grep pinfork_helper)"
+}
+
+# With the system's copies of the bundled libraries hidden (a private mount
+# namespace binds /dev/null over them), the programs still run: what a
+# rootfs without liburing or with libfuse3.so.4 (Debian 13) sees.
+ktar_check_bundled() {
+	local hide='' so path
+	while read -r so _ where; do
+		[ "$where" = bundled ] || continue
+		path=$(ldconfig -p | awk -v so="$so" '$1 == so && !p { print $NF; p = 1 }')
+		[ -n "$path" ] && hide="$hide $(readlink -f "$path")"
+	done < <(grep -v '^#' "$ktar/pinfork/requirements")
+	if [ -z "$hide" ] || ! command -v unshare >/dev/null; then
+		echo "skip: nothing bundled, or no unshare(1)"; return
+	fi
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m sh -c 'for f in $1; do mount --bind /dev/null "$f" || exit 9; done
+		cd "$2" && ./run_kselftest.sh -t pinfork:dirty_pipe' sh "$hide" "$ktar" >"$ktar_out" 2>&1
+	ktar_rc=$?
+	grep -q '^ok 1 selftests: pinfork: dirty_pipe$' "$ktar_out" && [ "$ktar_rc" = 0 ] &&
+		pass "the bundled libraries serve with the system's hidden ($(echo $hide | wc -w) files)" ||
+		{ fail "with the system's libraries hidden (exit $ktar_rc)"; tail -3 "$ktar_out"; }
 }
 
 ktar_check_run() {
@@ -149,6 +171,7 @@ rm -rf "$ktar" && mkdir -p "$ktar"
 if make -s kselftest-tar >"$WORK/ktar-build.log" 2>&1 && tar -C "$ktar" -xzf "$ktar_tarball"; then
 	pass "make kselftest-tar: $(tail -n 1 "$WORK/ktar-build.log" | sed 's/^mktar.sh: //')"
 	ktar_check_layout
+	ktar_check_bundled
 	ktar_check_run
 	ktar_check_failures
 else
