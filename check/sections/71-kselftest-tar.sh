@@ -136,12 +136,13 @@ ktar_check_failures() {
 	[ "$ktar_rc" = 1 ] && pass "-o 0: exit 1" || fail "-o 0: exit $ktar_rc"
 }
 
-# contrib/kernelci and contrib/tuxrun: the YAML parses; the LAVA template
-# renders (jinja2, with the variables KernelCI gives) to YAML that parses.
+# contrib/kernelci and contrib/tuxrun: the YAML parses; pinfork.jinja2
+# renders (jinja2, the variables of example-vars.yaml, with and without a
+# tarball URL) to a LAVA test block that runs the pinfork collection.
 ktar_check_contrib() {
 	local out
 	[ -d contrib/kernelci ] || { echo "skip: no contrib/kernelci"; return; }
-	out=$($PY - contrib/kernelci contrib/tuxrun <<'EOF' 2>&1
+	if out=$($PY - contrib/kernelci contrib/tuxrun 2>&1 <<'EOF'
 import glob, sys, yaml
 files = [f for d in sys.argv[1:] for f in sorted(glob.glob(d + "/*.yaml"))]
 for f in files:
@@ -150,21 +151,27 @@ for f in files:
 try:
     import jinja2
 except ImportError:
-    print(f"{len(files)} YAML files; no python3-jinja2 for the templates")
+    print(f"{len(files)} YAML files parse; no python3-jinja2 for pinfork.jinja2")
     sys.exit(0)
 env = jinja2.Environment(loader=jinja2.FileSystemLoader("contrib/kernelci"),
                          undefined=jinja2.StrictUndefined)
 with open("contrib/kernelci/example-vars.yaml") as fh:
     params = yaml.safe_load(fh)
-n = 0
-for t in sorted(glob.glob("contrib/kernelci/*.jinja2")):
-    name = t.split("/")[-1]
-    yaml.safe_load(env.get_template(name).render(**params))
-    n += 1
-print(f"{len(files)} YAML files, {n} templates rendered to YAML")
+local = dict(params)
+del local["pinfork_tar_url"]
+modes = []
+for v in (params, local):
+    block = yaml.safe_load(env.get_template("pinfork.jinja2").render(**v))
+    p = block[0]["test"]["definitions"][-1]["parameters"]
+    assert p["TST_CMDFILES"] == "pinfork", p
+    modes.append("TESTPROG_URL" if "TESTPROG_URL" in p else "KSELFTEST_PATH=" + p["KSELFTEST_PATH"])
+print(f"{len(files)} YAML files parse; pinfork.jinja2 renders to YAML, TST_CMDFILES=pinfork, with " + " / ".join(modes))
 EOF
-)
-	if [ $? = 0 ]; then pass "contrib/kernelci, contrib/tuxrun: $out"; else fail "contrib YAML: $out"; fi
+); then
+		pass "contrib: $out"
+	else
+		fail "contrib YAML: $out"
+	fi
 }
 
 rm -rf "$ktar" && mkdir -p "$ktar"
