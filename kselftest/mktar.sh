@@ -111,7 +111,8 @@ Unpack anywhere as root and run:
   ./run_kselftest.sh -c pinfork            every program (TAP 13 on stdout)
   ./run_kselftest.sh -l                    the programs
   ./run_kselftest.sh -t pinfork:uring_fixed
-  KSELFTEST_URING_FIXED_ARGS="-t 'uring-*'" ./run_kselftest.sh -t pinfork:uring_fixed
+  KSELFTEST_URING_FIXED_ARGS="-t uring-fixed-*" ./run_kselftest.sh -t pinfork:uring_fixed
+                      (the value is split at blanks; quotes in it stay quotes)
   PINFORK_PROFILE=quick ./run_kselftest.sh -c pinfork -o 300
 
 Options as the kernel's run_kselftest.sh: -s -p [DIR] -t -S -c -l -d -f -n -o -h.

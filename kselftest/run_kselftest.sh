@@ -102,6 +102,7 @@ prefix() {
 run_program() {
 	cd "$BASE_DIR/$1" || return 1
 	args=$(program_args "$2")
+	set -f	# the arguments are split at blanks, as upstream, but never globbed
 	if [ "$timeout_kind" = gnu ]; then
 		# shellcheck disable=SC2086 # the arguments are words, as upstream
 		timeout --foreground -k 10 "$(($3 + 5))" \

@@ -63,8 +63,8 @@ ktar_check_bundled() {
 		path=$(ldconfig -p | awk -v so="$so" '$1 == so && !p { print $NF; p = 1 }')
 		[ -n "$path" ] && hide="$hide $(readlink -f "$path")"
 	done < <(grep -v '^#' "$ktar/pinfork/requirements")
-	if [ -z "$hide" ] || ! command -v unshare >/dev/null; then
-		echo "skip: nothing bundled, or no unshare(1)"; return
+	if [ -z "$hide" ] || ! command -v unshare >/dev/null || [ "$(id -u)" != 0 ]; then
+		echo "skip: nothing bundled, or no unshare(1), or not root"; return
 	fi
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'for f in $1; do mount --bind /dev/null "$f" || exit 9; done
@@ -106,6 +106,29 @@ ktar_check_run() {
 	else
 		fail "-s: output.log and stdout not split"
 	fi
+}
+
+# With section 70's copy of the kernel's tools (linux-source): kunit.py
+# parse reads our runner's output, and the kernel's own runner runs the
+# unpacked tarball's tree in place of ours.
+ktar_check_upstream() {
+	local t up
+	t=$(ls -d "$WORK"/ks/*/tools/testing 2>/dev/null | head -n 1)
+	if [ -z "$t" ] || [ ! -f "$t/kunit/kunit.py" ]; then
+		echo "skip: no kernel tools from section 70 (linux-source) for kunit.py and the upstream runner"
+		return
+	fi
+	ktar_run -t pinfork:uring_fixed -t pinfork:rdma_mr
+	$PY "$t/kunit/kunit.py" parse <"$ktar_out" >"$WORK/ktar-kunit.out" 2>&1 &&
+		grep -q 'Ran 2 tests: passed: 1, skipped: 1' "$WORK/ktar-kunit.out" &&
+		pass "kunit.py parse reads our runner's output: $(grep -o 'Ran 2 tests.*' "$WORK/ktar-kunit.out")" ||
+		{ fail "kunit.py parse on our runner's output"; tail -3 "$WORK/ktar-kunit.out"; }
+	up=$WORK/ktar-upstream
+	rm -rf "$up" && mkdir -p "$up" && tar -C "$up" -xzf "$ktar_tarball"
+	cp "$t/selftests/run_kselftest.sh" "$up/" && cp -r "$t/selftests/kselftest" "$up/"
+	(cd "$up" && ./run_kselftest.sh -t pinfork:uring_fixed) 2>&1 | cat >"$WORK/ktar-upstream.tap"
+	expect_line "$WORK/ktar-upstream.tap" '^ok 1 selftests: pinfork: uring_fixed$' \
+		"the kernel's run_kselftest.sh runs the tarball's tree too"
 }
 
 # The runner's failure paths, on stand-in programs in a copy of the tree:
@@ -180,6 +203,7 @@ if make -s kselftest-tar >"$WORK/ktar-build.log" 2>&1 && tar -C "$ktar" -xzf "$k
 	ktar_check_layout
 	ktar_check_bundled
 	ktar_check_run
+	ktar_check_upstream
 	ktar_check_failures
 else
 	fail "make kselftest-tar"; tail -5 "$WORK/ktar-build.log"
