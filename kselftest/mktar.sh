@@ -21,8 +21,9 @@
 #                            system's libibverbs finds the system's providers
 #   ./pinfork/README         how to run it
 #
-# Debug info stripped (symbols kept). Reproducible: sorted names, owner root, mtime of the last commit (or
-# $SOURCE_DATE_EPOCH), gzip without a time stamp.
+# Debug info stripped (symbols kept). Reproducible: sorted names, owner
+# root, mtime of the last commit (or $SOURCE_DATE_EPOCH), gzip without a
+# time stamp. PINFORK_PROFILE picks the settings timeout (harness/install.sh).
 set -euo pipefail
 export LC_ALL=C
 

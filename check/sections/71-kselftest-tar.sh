@@ -1,7 +1,8 @@
 section "make kselftest-tar: the standalone tarball, unpacked alone, run by our run_kselftest.sh"
 # What LKFT's kselftest.sh, tuxrun and KernelCI do with it: unpack it in an
-# empty folder and call ./run_kselftest.sh. About 5 s (uring_fixed and
-# rdma_mr run; the runner's failure paths run on stand-in programs).
+# empty folder and call ./run_kselftest.sh. 5-10 s of CPU, 16 s on an idle
+# 2-core machine (uring_fixed and rdma_mr run; the runner's failure paths
+# run on stand-in programs).
 ktar=$WORK/ktar
 ktar_out=$WORK/ktar.tap
 ktar_tarball=$BUILD/pinfork-kselftest.tar.gz
