@@ -64,8 +64,8 @@ ktar_check_bundled() {
 		path=$(ldconfig -p | awk -v so="$so" '$1 == so && !p { print $NF; p = 1 }')
 		[ -n "$path" ] && hide="$hide $(readlink -f "$path")"
 	done < <(grep -v '^#' "$ktar/pinfork/requirements")
-	if [ -z "$hide" ] || ! command -v unshare >/dev/null || [ "$(id -u)" != 0 ]; then
-		echo "skip: nothing bundled, or no unshare(1), or not root"; return
+	if [ -z "$hide" ] || ! unshare -m true 2>/dev/null; then
+		echo "skip: nothing bundled, or no private mount namespace here (unshare -m)"; return
 	fi
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'for f in $1; do mount --bind /dev/null "$f" || exit 9; done
