@@ -45,7 +45,7 @@ TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 CHECK_SRCS := $(filter-out check/fork_fault_shim.c,$(wildcard check/*.c))
 CHECKS    := $(CHECK_SRCS:check/%.c=$(BUILD)/check/%)
 
-.PHONY: all check install clean tests
+.PHONY: all check install clean tests kselftest-tar
 .SECONDARY:
 
 all: $(TESTS) $(CHECKS) $(BUILD)/pinfork-restore $(BUILD)/pinfork-report \
@@ -114,6 +114,17 @@ check: all
 
 install: all
 	./harness/install.sh "$(INSTALL_PATH)" "$(BUILD)"
+
+# A standalone kselftest tarball (LKFT's kselftest.sh, tuxrun, KernelCI):
+# our run_kselftest.sh at its top, the collection as `make install` lays it
+# out (kselftest/mktar.sh). PINFORK_PROFILE chooses the settings timeout.
+# KSELFTEST_BUNDLE_LIBS=0 leaves liburing, libibverbs, libfuse3 and libnuma
+# to the target's system (pinfork/requirements names them).
+KSELFTEST_TAR := $(BUILD)/pinfork-kselftest.tar.gz
+KSELFTEST_BUNDLE_LIBS ?= 1
+kselftest-tar: $(TESTS) $(BUILD)/pinfork-restore $(HELPER_SO)
+	$(call msg,TAR,$(KSELFTEST_TAR))KSELFTEST_BUNDLE_LIBS=$(KSELFTEST_BUNDLE_LIBS) \
+		./kselftest/mktar.sh "$(BUILD)" "$(KSELFTEST_TAR)"
 
 clean:
 	rm -rf build build-* install

@@ -62,13 +62,9 @@ dir=$(cd "$dir" && pwd -P)
 for p in "${progs[@]}"; do
 	install -m 0755 "$build/tests/$p" "$dir/$COLLECTION/$p"
 done
-# Shared libraries some programs load (rpath $ORIGIN): next to them.
+# Shared libraries the programs load from their own folder (rpath $ORIGIN).
 for so in "$build"/lib/*.so; do
 	if [ -f "$so" ]; then install -m 0755 "$so" "$dir/$COLLECTION/${so##*/}"; fi
-done
-# shared libraries the programs load from their own folder (rpath $ORIGIN)
-for so in "$build"/lib/*.so; do
-	if [ -e "$so" ]; then install -m 0755 "$so" "$dir/$COLLECTION/"; fi
 done
 if [ -x "$build/pinfork-restore" ]; then
 	install -m 0755 "$build/pinfork-restore" "$dir/$COLLECTION/pinfork-restore"
