@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reclaim through the rmap, as memory pressure does it: a memory cgroup of
+ * the case's own, asked to reclaim what it holds (cgroup v2 memory.reclaim,
+ * v5.19+; v1 memory.force_empty). MADV_PAGEOUT is no substitute for a large
+ * folio it does not see whole: it splits the folio first
+ * (madvise_cold_or_pageout_pte_range()).
+ */
+#include "folio_mm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "knob.h"
+#include "swap.h"
+
+#define CG_ROOT "/sys/fs/cgroup"
+#define CG_V1_MEMORY CG_ROOT "/memory"
+#define V2_RECLAIM_BYTES "256M"
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static int file_has_word(const char *path, const char *word)
+{
+	char buf[512];
+	FILE *f = fopen(path, "re");
+	int found = 0;
+
+	while (f && !found && fscanf(f, "%511s", buf) == 1)
+		found = !strcmp(buf, word);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * This process's cgroup path from /proc/self/cgroup: the v2 line "0::PATH",
+ * or the v1 line "N:memory:PATH" (tag ":memory:").
+ */
+static int own_path(const char *tag, char *out, size_t size)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[512];
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, tag);
+
+		if (!p || (!strcmp(tag, "0::") && p != line))
+			continue;
+		p += strlen(tag);
+		p[strcspn(p, "\n")] = '\0';
+		snprintf(out, size, "%s", strcmp(p, "/") ? p : "");
+		found = 1;
+	}
+	if (f)
+		fclose(f);
+	return found ? 0 : -1;
+}
+
+/* Which hierarchy: v2 when the root hands out memory, else v1's memory. */
+static int choose(struct pf_memcg *m, char *why, size_t size)
+{
+	char path[200];
+
+	if (file_has_word(CG_ROOT "/cgroup.subtree_control", "memory") &&
+	    !own_path("0::", path, sizeof(path))) {
+		m->v2 = 1;
+		snprintf(m->dir, sizeof(m->dir), CG_ROOT "/pinfork-fmm-%d", (int)getpid());
+		snprintf(m->home, sizeof(m->home), CG_ROOT "%s/cgroup.procs", path);
+		return 0;
+	}
+	if (!access(CG_V1_MEMORY "/memory.force_empty", F_OK) ||
+	    !access(CG_V1_MEMORY "/memory.usage_in_bytes", F_OK)) {
+		if (own_path(":memory:", path, sizeof(path)))
+			path[0] = '\0';
+		snprintf(m->dir, sizeof(m->dir), CG_V1_MEMORY "/pinfork-fmm-%d", (int)getpid());
+		snprintf(m->home, sizeof(m->home), CG_V1_MEMORY "%s/cgroup.procs", path);
+		return 0;
+	}
+	snprintf(why, size, "no cgroup v2 memory controller at %s and no v1 %s", CG_ROOT,
+		 CG_V1_MEMORY);
+	return -1;
+}
+
+enum pf_result pf_memcg_enter(struct pf_memcg *m)
+{
+	char why[256], undo[600], pid[32], procs[300];
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if (geteuid())
+		return pf_skip("a memory cgroup of the case's own needs root");
+	if (choose(m, why, sizeof(why)))
+		return pf_skip("%s", why);
+	snprintf(undo, sizeof(undo), "[ ! -d %s ] || rmdir %s", m->dir, m->dir);
+	if (knob_undo_cmd(undo))
+		return pf_skip("cannot journal the removal of %s", m->dir);
+	if (mkdir(m->dir, 0755) && errno != EEXIST)
+		return pf_skip("mkdir %s: %s", m->dir, strerror(errno));
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", m->dir);
+	err = write_str(procs, pid);
+	if (err) {
+		rmdir(m->dir);
+		return pf_skip("cannot move into %s: %s", m->dir, strerror(-err));
+	}
+	pf_diag("moved into the memory cgroup %s (cgroup v%d)", m->dir, m->v2 ? 2 : 1);
+	return PF_PASS;
+}
+
+int pf_memcg_reclaim(struct pf_memcg *m)
+{
+	char path[300];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", m->dir,
+		 m->v2 ? "memory.reclaim" : "memory.force_empty");
+	err = write_str(path, m->v2 ? V2_RECLAIM_BYTES : "0");
+	/* v2 says EAGAIN when it reclaimed less than asked: it still reclaimed */
+	return err == -EAGAIN ? 0 : err;
+}
+
+void pf_memcg_leave(struct pf_memcg *m)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (write_str(m->home, pid))
+		write_str(m->v2 ? CG_ROOT "/cgroup.procs" : CG_V1_MEMORY "/cgroup.procs", pid);
+	rmdir(m->dir);
+}
+
+enum pf_result pf_fmm_swap_ready(void)
+{
+	char why[256];
+
+	if (pf_swap_ensure(why, sizeof(why)))
+		return pf_skip("%s", why);
+	return PF_PASS;
+}
