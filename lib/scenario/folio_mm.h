@@ -65,7 +65,8 @@ enum pf_result pf_lazyfree_cross_run(enum pf_lazy_cross cross);
 struct pf_memcg {
 	char dir[256];		/* the cgroup this process moved into */
 	char home[256];		/* the cgroup.procs to move back to */
-	int v2;
+	char mnt[200];		/* a cgroup2 mount of our own, when mounted */
+	int v2, mounted;
 };
 
 /*

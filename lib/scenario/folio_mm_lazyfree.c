@@ -363,9 +363,10 @@ static enum pf_result cross_case(struct cross *c, enum pf_lazy_cross cross,
 	if (res != PF_PASS)
 		return res;
 	res = pf_memcg_enter(&c->memcg);	/* before the folio is faulted: charged there */
-	if (res != PF_PASS)
-		return pf_skip("%s (MADV_PAGEOUT would split the folio before it reaches the batched unmap)",
-			       "no memory cgroup of the case's own");
+	if (res != PF_PASS) {
+		pf_diag("no memory cgroup of the case's own: MADV_PAGEOUT would split the folio before it reaches the batched unmap");
+		return res;
+	}
 	c->in_memcg = 1;
 	res = cross_layout(c, cross, d);
 	if (res == PF_PASS)

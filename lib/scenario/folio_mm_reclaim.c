@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,16 +75,65 @@ static int own_path(const char *tag, char *out, size_t size)
 	return found ? 0 : -1;
 }
 
-/* Which hierarchy: v2 when the root hands out memory, else v1's memory. */
+static void use_v2(struct pf_memcg *m, const char *root, const char *own)
+{
+	m->v2 = 1;
+	snprintf(m->dir, sizeof(m->dir), "%s/pinfork-fmm-%d", root, (int)getpid());
+	snprintf(m->home, sizeof(m->home), "%s%s/cgroup.procs", root, own);
+}
+
+static int mounted_anywhere(const char *fstype)
+{
+	FILE *f = fopen("/proc/mounts", "re");
+	char dev[256], dir[256], type[64];
+	int found = 0;
+
+	while (f && !found && fscanf(f, "%255s %255s %63s %*[^\n]", dev, dir, type) == 3)
+		found = !strcmp(type, fstype);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * No cgroup hierarchy at all (a minimal init, the VM mode): a cgroup2 mount
+ * of the case's own in the state directory, memory enabled at its root;
+ * both journaled, undone by pf_memcg_leave() or the restore.
+ */
+static int mount_own_v2(struct pf_memcg *m, char *why, size_t size)
+{
+	char undo[1000], ctl[300];
+
+	snprintf(m->mnt, sizeof(m->mnt), "%s/fmm-cgroup2", knob_state_dir());
+	snprintf(undo, sizeof(undo), "! grep -qF ' %s ' /proc/mounts || umount %s; [ ! -d %s ] || rmdir %s",
+		 m->mnt, m->mnt, m->mnt, m->mnt);
+	mkdir(knob_state_dir(), 0700);
+	if (knob_undo_cmd(undo) || (mkdir(m->mnt, 0700) && errno != EEXIST) ||
+	    mount("none", m->mnt, "cgroup2", 0, NULL)) {
+		snprintf(why, size, "no cgroup hierarchy, and mounting cgroup2 at %s failed: %s",
+			 m->mnt, strerror(errno));
+		rmdir(m->mnt);
+		return -1;
+	}
+	m->mounted = 1;
+	snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", m->mnt);
+	snprintf(undo, sizeof(undo), "[ ! -e %s ] || echo -memory > %s", ctl, ctl);
+	if (knob_undo_cmd(undo) || write_str(ctl, "+memory")) {
+		snprintf(why, size, "cgroup2 without the memory controller");
+		return -1;
+	}
+	use_v2(m, m->mnt, "");
+	return 0;
+}
+
+/* Which hierarchy: v2 when the root hands out memory, else v1's memory, else our own v2. */
 static int choose(struct pf_memcg *m, char *why, size_t size)
 {
 	char path[200];
 
 	if (file_has_word(CG_ROOT "/cgroup.subtree_control", "memory") &&
 	    !own_path("0::", path, sizeof(path))) {
-		m->v2 = 1;
-		snprintf(m->dir, sizeof(m->dir), CG_ROOT "/pinfork-fmm-%d", (int)getpid());
-		snprintf(m->home, sizeof(m->home), CG_ROOT "%s/cgroup.procs", path);
+		use_v2(m, CG_ROOT, path);
 		return 0;
 	}
 	if (!access(CG_V1_MEMORY "/memory.force_empty", F_OK) ||
@@ -94,6 +144,8 @@ static int choose(struct pf_memcg *m, char *why, size_t size)
 		snprintf(m->home, sizeof(m->home), CG_V1_MEMORY "%s/cgroup.procs", path);
 		return 0;
 	}
+	if (!mounted_anywhere("cgroup2") && !mounted_anywhere("cgroup"))
+		return mount_own_v2(m, why, size);
 	snprintf(why, size, "no cgroup v2 memory controller at %s and no v1 %s", CG_ROOT,
 		 CG_V1_MEMORY);
 	return -1;
@@ -107,8 +159,10 @@ enum pf_result pf_memcg_enter(struct pf_memcg *m)
 	memset(m, 0, sizeof(*m));
 	if (geteuid())
 		return pf_skip("a memory cgroup of the case's own needs root");
-	if (choose(m, why, sizeof(why)))
+	if (choose(m, why, sizeof(why))) {
+		pf_memcg_leave(m);
 		return pf_skip("%s", why);
+	}
 	snprintf(undo, sizeof(undo), "[ ! -d %s ] || rmdir %s", m->dir, m->dir);
 	if (knob_undo_cmd(undo))
 		return pf_skip("cannot journal the removal of %s", m->dir);
@@ -118,7 +172,7 @@ enum pf_result pf_memcg_enter(struct pf_memcg *m)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", m->dir);
 	err = write_str(procs, pid);
 	if (err) {
-		rmdir(m->dir);
+		pf_memcg_leave(m);
 		return pf_skip("cannot move into %s: %s", m->dir, strerror(-err));
 	}
 	pf_diag("moved into the memory cgroup %s (cgroup v%d)", m->dir, m->v2 ? 2 : 1);
@@ -139,12 +193,19 @@ int pf_memcg_reclaim(struct pf_memcg *m)
 
 void pf_memcg_leave(struct pf_memcg *m)
 {
-	char pid[32];
+	char pid[32], ctl[300];
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	if (write_str(m->home, pid))
+	if (m->home[0] && write_str(m->home, pid) && !m->mounted)
 		write_str(m->v2 ? CG_ROOT "/cgroup.procs" : CG_V1_MEMORY "/cgroup.procs", pid);
-	rmdir(m->dir);
+	if (m->dir[0])
+		rmdir(m->dir);
+	if (!m->mounted)
+		return;
+	snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", m->mnt);
+	write_str(ctl, "-memory");
+	umount(m->mnt);
+	rmdir(m->mnt);
 }
 
 enum pf_result pf_fmm_swap_ready(void)
