@@ -66,6 +66,7 @@ struct pf_memcg {
 	char dir[256];		/* the cgroup this process moved into */
 	char home[256];		/* the cgroup.procs to move back to */
 	char mnt[200];		/* a cgroup2 mount of our own, when mounted */
+	char enabled[240];	/* the subtree_control we wrote +memory to */
 	int v2, mounted;
 };
 
@@ -87,9 +88,11 @@ void pf_memcg_leave(struct pf_memcg *m);
  * with its PTE still a swap entry, moved by UFFDIO_MOVE: the destination
  * reads the page's data, not a neighbour's, and keeps it through another
  * swap-out. race_seconds > 0: the same while another thread swaps the page
- * in and out and a third churns swap slots (0ea148a79919's race).
+ * in and out and a third churns swap slots (0ea148a79919's race); then
+ * *eexist_moved (may be NULL) counts the moves UFFDIO_MOVE reported as
+ * EEXIST although it had moved the page.
  */
-enum pf_result pf_uffd_move_swapcache_run(double race_seconds);
+enum pf_result pf_uffd_move_swapcache_run(double race_seconds, long *eexist_moved);
 
 /*
  * The UFFDIO_MOVE oracle: dst holds seed's page pattern (want), not

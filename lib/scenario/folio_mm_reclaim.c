@@ -96,13 +96,36 @@ static int mounted_anywhere(const char *fstype)
 }
 
 /*
+ * Hands the memory controller to root's children when root does not yet
+ * (a cgroup2 root without systemd: the VM mode); journaled, undone by
+ * pf_memcg_leave() or the restore. 0, or -1 when root has no memory controller.
+ */
+static int enable_memory(struct pf_memcg *m, const char *root)
+{
+	char undo[700], ctl[240], have[240];
+
+	snprintf(have, sizeof(have), "%s/cgroup.controllers", root);
+	snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", root);
+	if (!file_has_word(have, "memory"))
+		return -1;
+	if (file_has_word(ctl, "memory"))
+		return 0;
+	snprintf(undo, sizeof(undo), "[ ! -e %s ] || echo -memory > %s 2>/dev/null || true", ctl, ctl);
+	if (knob_undo_cmd(undo) || write_str(ctl, "+memory"))
+		return -1;
+	snprintf(m->enabled, sizeof(m->enabled), "%s", ctl);
+	pf_diag("enabled the memory controller in %s (undone after the case)", ctl);
+	return 0;
+}
+
+/*
  * No cgroup hierarchy at all (a minimal init, the VM mode): a cgroup2 mount
  * of the case's own in the state directory, memory enabled at its root;
  * both journaled, undone by pf_memcg_leave() or the restore.
  */
 static int mount_own_v2(struct pf_memcg *m, char *why, size_t size)
 {
-	char undo[1000], ctl[300];
+	char undo[1000];
 
 	snprintf(m->mnt, sizeof(m->mnt), "%s/fmm-cgroup2", knob_state_dir());
 	snprintf(undo, sizeof(undo), "! grep -qF ' %s ' /proc/mounts || umount %s; [ ! -d %s ] || rmdir %s",
@@ -116,9 +139,7 @@ static int mount_own_v2(struct pf_memcg *m, char *why, size_t size)
 		return -1;
 	}
 	m->mounted = 1;
-	snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", m->mnt);
-	snprintf(undo, sizeof(undo), "[ ! -e %s ] || echo -memory > %s", ctl, ctl);
-	if (knob_undo_cmd(undo) || write_str(ctl, "+memory")) {
+	if (enable_memory(m, m->mnt)) {
 		snprintf(why, size, "cgroup2 without the memory controller");
 		return -1;
 	}
@@ -131,8 +152,7 @@ static int choose(struct pf_memcg *m, char *why, size_t size)
 {
 	char path[200];
 
-	if (file_has_word(CG_ROOT "/cgroup.subtree_control", "memory") &&
-	    !own_path("0::", path, sizeof(path))) {
+	if (!enable_memory(m, CG_ROOT) && !own_path("0::", path, sizeof(path))) {
 		use_v2(m, CG_ROOT, path);
 		return 0;
 	}
@@ -193,19 +213,19 @@ int pf_memcg_reclaim(struct pf_memcg *m)
 
 void pf_memcg_leave(struct pf_memcg *m)
 {
-	char pid[32], ctl[300];
+	char pid[32];
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	if (m->home[0] && write_str(m->home, pid) && !m->mounted)
 		write_str(m->v2 ? CG_ROOT "/cgroup.procs" : CG_V1_MEMORY "/cgroup.procs", pid);
 	if (m->dir[0])
 		rmdir(m->dir);
-	if (!m->mounted)
-		return;
-	snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", m->mnt);
-	write_str(ctl, "-memory");
-	umount(m->mnt);
-	rmdir(m->mnt);
+	if (m->enabled[0])
+		write_str(m->enabled, "-memory");
+	if (m->mounted) {
+		umount(m->mnt);
+		rmdir(m->mnt);
+	}
 }
 
 enum pf_result pf_fmm_swap_ready(void)

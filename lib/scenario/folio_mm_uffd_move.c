@@ -174,6 +174,7 @@ static enum pf_result target_in_swap_cache(struct move_case *m)
 }
 
 /* 0, or -errno of the last try (EAGAIN retried). */
+/* 0, or -errno of the last try (EAGAIN retried). */
 static int move_page(struct move_case *m, char *to, char *from)
 {
 	struct pf_uffdio_move mv = { .dst = (uintptr_t)to, .src = (uintptr_t)from,
@@ -278,7 +279,13 @@ struct race {
 	char *volatile at;	/* where the target is now */
 	volatile int stop;
 	long swaps, churns;
+	long eexist_moved;	/* EEXIST returned, yet the page moved */
 };
+
+static int maps_page(const char *addr)
+{
+	return !!(pf_pagemap(addr) & (PM_PRESENT | PM_SWAP));
+}
 
 static void *swap_in_out(void *arg)
 {
@@ -309,13 +316,35 @@ static void *churn_slots(void *arg)
 	return NULL;
 }
 
+/* The first bytes of the page after a move: a cheap look for a hit. */
+static int looks_moved(const char *at)
+{
+	struct pf_mismatch mm;
+
+	return !pf_pattern_check(at, 64, SEED_TARGET, &mm);
+}
+
+/*
+ * A move to a destination we emptied can only fail with EEXIST if the
+ * kernel moved the page and then said it did not: move_pages() of the
+ * batched MOVE keeps a -EAGAIN of a first try as its error after the retry
+ * moved the page, and the next pass finds the destination full.
+ */
+static int moved_despite_eexist(struct race *r, const char *to, const char *from)
+{
+	if (!maps_page(to) || maps_page(from))
+		return 0;
+	r->eexist_moved++;
+	return 1;
+}
+
 static enum pf_result race_moves(struct move_case *m, struct race *r, double seconds)
 {
-	double start = pf_now(), end = start + seconds;
+	double start = pf_now(), end = start + seconds, first_hit = -1;
 	long moves = 0, refused = 0;
 	int i = 0;
 
-	while (pf_now() < end) {
+	while (pf_now() < end && first_hit < 0) {
 		char *to = m->dst[i], *from = r->at;
 		int err = move_page(m, to, from);
 
@@ -323,20 +352,23 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 			refused++;
 			continue;
 		}
-		if (err)
+		if (err && !(err == -EEXIST && moved_despite_eexist(r, to, from)))
 			return pf_error("UFFDIO_MOVE: %s", strerror(-err));
 		r->at = to;
 		i = !i;
 		moves++;
+		if (!looks_moved(to))
+			first_hit = pf_now() - start;
 	}
-	pf_diag("race: %ld moves, %ld refused (EBUSY), %ld swap-outs and -ins of the page, %ld slot churns in %.2f s",
-		moves, refused, r->swaps, r->churns, pf_now() - start);
+	pf_diag("race: attempts=%ld moves=%ld refused=%ld eexist_but_moved=%ld swaps=%ld churns=%ld hits=%d first_hit_s=%.3f seconds=%.2f",
+		moves + refused, moves, refused, r->eexist_moved, r->swaps, r->churns,
+		first_hit >= 0, first_hit, pf_now() - start);
 	if (!moves)
 		return pf_skip("no UFFDIO_MOVE succeeded in %.2f s", seconds);
 	return PF_PASS;
 }
 
-static enum pf_result move_race(struct move_case *m, double seconds)
+static enum pf_result move_race(struct move_case *m, double seconds, long *eexist_moved)
 {
 	struct race r = { .m = m };
 	pthread_t swapper, churner;
@@ -361,10 +393,12 @@ static enum pf_result move_race(struct move_case *m, double seconds)
 	pthread_join(churner, NULL);
 	if (res == PF_PASS)
 		res = check_moved(r.at);
+	*eexist_moved = r.eexist_moved;
 	return pf_worst(res, check_neighbours(m));
 }
 
-static enum pf_result move_case_run(struct move_case *m, double race_seconds)
+static enum pf_result move_case_run(struct move_case *m, double race_seconds,
+				    long *eexist_moved)
 {
 	enum pf_result res = uffd_move_start(m);
 
@@ -378,13 +412,15 @@ static enum pf_result move_case_run(struct move_case *m, double race_seconds)
 		res = target_in_swap_cache(m);
 	if (res != PF_PASS)
 		return res;
-	return race_seconds > 0 ? move_race(m, race_seconds) : move_once(m);
+	return race_seconds > 0 ? move_race(m, race_seconds, eexist_moved) : move_once(m);
 }
 
-enum pf_result pf_uffd_move_swapcache_run(double race_seconds)
+enum pf_result pf_uffd_move_swapcache_run(double race_seconds, long *eexist_moved)
 {
 	struct move_case m = { .uffd = -1 };
-	enum pf_result res = move_case_run(&m, race_seconds);
+	long ignored = 0;
+	enum pf_result res = move_case_run(&m, race_seconds,
+					   eexist_moved ? eexist_moved : &ignored);
 
 	unmap_all(&m);
 	return res;
