@@ -10,6 +10,7 @@
  * - Mlocked: a residue when no other process's locked memory moved is a
  *   failure, one while others moved is not charged to the case.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -119,6 +120,32 @@ static enum pf_result move_symptom(struct pf_ctx *ctx)
 static const enum move_symptom moved_own = MOVED_OWN, moved_neighbour = MOVED_NEIGHBOUR,
 	moved_garbage = MOVED_GARBAGE;
 
+enum answer_symptom { ANSWER_MOVED_EEXIST, ANSWER_TRUE_EEXIST, ANSWER_OK };
+
+/* to mapped and from empty, as after a move; ANSWER_TRUE_EEXIST: from still holds the page */
+static enum pf_result answer_symptom(struct pf_ctx *ctx)
+{
+	enum answer_symptom s = *(const enum answer_symptom *)ctx->arg;
+	size_t ps = pf_page_size();
+	char *pages = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int seen;
+
+	if (pages == MAP_FAILED)
+		return pf_error("mmap failed");
+	pages[0] = 1;				/* to */
+	if (s == ANSWER_TRUE_EEXIST)
+		pages[ps] = 1;			/* from still maps its page */
+	seen = pf_eexist_but_moved(s == ANSWER_OK ? 0 : -EEXIST, pages, pages + ps);
+	munmap(pages, 2 * ps);
+	if (seen != (s == ANSWER_MOVED_EEXIST))
+		return pf_fail("EEXIST-but-moved %s", seen ? "seen where the answer was true" : "not seen");
+	return PF_PASS;
+}
+
+static const enum answer_symptom answer_moved_eexist = ANSWER_MOVED_EEXIST,
+	answer_true_eexist = ANSWER_TRUE_EEXIST, answer_ok = ANSWER_OK;
+
 struct mlock_symptom {
 	long residue_kb, others_moved_kb;
 	enum pf_result want;
@@ -156,6 +183,12 @@ static const struct pf_template templates[] = {
 	  .run = move_symptom, .arg = &moved_neighbour },
 	{ .name = "move-garbage-is-fail", .summary = "the moved page holds a changed byte",
 	  .run = move_symptom, .arg = &moved_garbage },
+	{ .name = "move-eexist-but-moved-is-seen", .summary = "EEXIST while the destination maps the page and the source nothing",
+	  .run = answer_symptom, .arg = &answer_moved_eexist },
+	{ .name = "move-true-eexist-not-seen", .summary = "EEXIST while the source still maps its page: a true answer",
+	  .run = answer_symptom, .arg = &answer_true_eexist },
+	{ .name = "move-success-not-seen", .summary = "a move that returned 0",
+	  .run = answer_symptom, .arg = &answer_ok },
 	{ .name = "mlocked-back-passes", .summary = "Mlocked back at baseline",
 	  .run = mlocked_symptom, .arg = &mlock_back },
 	{ .name = "mlocked-leak-is-fail", .summary = "Mlocked 1 MiB above baseline, nobody else moved",

@@ -2,7 +2,8 @@ section "folio_mm (issue 9): lazy-free, UFFDIO_MOVE and Mlocked oracles fail on 
 # check/selftest_folio_mm builds each oracle's failure symptom by hand (a
 # page written after MADV_FREE that reads zeros or old data, a never-freed
 # page zeroed, a moved page holding a neighbour's data, Mlocked off its
-# baseline while nobody else locked memory) and the healthy states. Then
+# baseline while nobody else locked memory, UFFDIO_MOVE answering EEXIST
+# though the page moved) and the healthy states. Then
 # tests/folio_mm must list a case for each fix of its three rows. Nothing
 # here touches a system knob; about 0.1 s.
 self=$BUILD/check/selftest_folio_mm
@@ -18,6 +19,8 @@ if [ -x "$self" ] && [ -x "$prog" ]; then
 		 move-neighbour move-garbage mlocked-leak mlocked-underflow; do
 		expect_line "$WORK/folio-mm-self.tap" "^ok [0-9]+ $s-is-fail\$" "symptom $s is reported as a failure"
 	done
+	expect_line "$WORK/folio-mm-self.tap" '^ok [0-9]+ move-eexist-but-moved-is-seen$' \
+		"UFFDIO_MOVE answering EEXIST after moving the page is seen"
 	expect_line "$WORK/folio-mm-self.tap" '^# Mlocked moved by .* not charged to the case$' \
 		"Mlocked moving while others lock memory is a diagnostic, not a failure"
 	list=$("$prog" -p exhaustive -l)

@@ -95,6 +95,15 @@ void pf_memcg_leave(struct pf_memcg *m);
 enum pf_result pf_uffd_move_swapcache_run(double race_seconds, long *eexist_moved);
 
 /*
+ * UFFDIO_MOVE's answer against what happened: 1 when it said EEXIST (err
+ * -EEXIST) for a move into a destination the caller had emptied, yet to maps
+ * the page now and from maps nothing: the move happened. The batched MOVE's
+ * move_pages() (6.18) keeps a first try's -EAGAIN after the retry moved the
+ * page, goes round again and finds the destination full.
+ */
+int pf_eexist_but_moved(int err, const char *to, const char *from);
+
+/*
  * The UFFDIO_MOVE oracle: dst holds seed's page pattern (want), not
  * another page's (each seed of others). PF_PASS or PF_FAIL saying whose.
  */

@@ -324,18 +324,9 @@ static int looks_moved(const char *at)
 	return !pf_pattern_check(at, 64, SEED_TARGET, &mm);
 }
 
-/*
- * A move to a destination we emptied can only fail with EEXIST if the
- * kernel moved the page and then said it did not: move_pages() of the
- * batched MOVE keeps a -EAGAIN of a first try as its error after the retry
- * moved the page, and the next pass finds the destination full.
- */
-static int moved_despite_eexist(struct race *r, const char *to, const char *from)
+int pf_eexist_but_moved(int err, const char *to, const char *from)
 {
-	if (!maps_page(to) || maps_page(from))
-		return 0;
-	r->eexist_moved++;
-	return 1;
+	return err == -EEXIST && maps_page(to) && !maps_page(from);
 }
 
 static enum pf_result race_moves(struct move_case *m, struct race *r, double seconds)
@@ -352,7 +343,9 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 			refused++;
 			continue;
 		}
-		if (err && !(err == -EEXIST && moved_despite_eexist(r, to, from)))
+		if (pf_eexist_but_moved(err, to, from))
+			r->eexist_moved++;
+		else if (err)
 			return pf_error("UFFDIO_MOVE: %s", strerror(-err));
 		r->at = to;
 		i = !i;
