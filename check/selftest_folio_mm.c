@@ -147,24 +147,25 @@ static const enum answer_symptom answer_moved_eexist = ANSWER_MOVED_EEXIST,
 	answer_true_eexist = ANSWER_TRUE_EEXIST, answer_ok = ANSWER_OK;
 
 struct mlock_symptom {
-	long residue_kb, others_moved_kb;
+	long residue_kb, others_moved_kb, idle_drift_kb;
 	enum pf_result want;
 };
 
 static enum pf_result mlocked_symptom(struct pf_ctx *ctx)
 {
 	const struct mlock_symptom *s = ctx->arg;
-	struct pf_mlock_sample before = { 10000, 500 }, after = before;
+	struct pf_mlock_sample before = { 10000, 500, 0 }, after = before;
 
 	after.meminfo_kb += s->residue_kb;
 	after.others_kb += s->others_moved_kb;
+	after.drift_kb = s->idle_drift_kb;
 	return pf_expect(pf_mlocked_back(&before, &after, "in the self-test"), s->want,
 			 "Mlocked oracle");
 }
 
-static const struct mlock_symptom mlock_back = { 0, 0, PF_PASS },
-	mlock_leak = { 1024, 0, PF_FAIL }, mlock_underflow = { -4, 0, PF_FAIL },
-	mlock_busy = { 1024, 2048, PF_PASS };
+static const struct mlock_symptom mlock_back = { 0, 0, 0, PF_PASS },
+	mlock_leak = { 1024, 0, 0, PF_FAIL }, mlock_underflow = { -4, 0, 0, PF_FAIL },
+	mlock_busy = { 1024, 2048, 0, PF_PASS }, mlock_drifting = { 8, 0, 4, PF_PASS };
 
 static const struct pf_template templates[] = {
 	{ .name = "lazy-healthy-passes", .summary = "kept, freed (old or zeros) and written pages as they must be",
@@ -197,6 +198,8 @@ static const struct pf_template templates[] = {
 	  .run = mlocked_symptom, .arg = &mlock_underflow },
 	{ .name = "mlocked-busy-not-charged", .summary = "Mlocked moved while other processes' VmLck moved: a diagnostic",
 	  .run = mlocked_symptom, .arg = &mlock_busy },
+	{ .name = "mlocked-drifting-not-charged", .summary = "Mlocked moved while the case was idle: a diagnostic",
+	  .run = mlocked_symptom, .arg = &mlock_drifting },
 };
 
 PF_MAIN(templates)

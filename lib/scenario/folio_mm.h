@@ -124,12 +124,18 @@ enum pf_result pf_mlock_part_run(struct pf_region *r, enum pf_mlock_end end);
 struct pf_mlock_sample {
 	long meminfo_kb;	/* /proc/meminfo Mlocked */
 	long others_kb;		/* VmLck summed over processes outside this group */
+	long drift_kb;		/* how far Mlocked moved in an idle window around
+				   the sample (pf_mlock_sample_idle); 0: quiet */
 };
 
 void pf_mlock_sample(struct pf_mlock_sample *s);
+/* The same, with Mlocked also watched over ms idle milliseconds (drift_kb). */
+void pf_mlock_sample_idle(struct pf_mlock_sample *s, int ms);
 /*
  * The attributed Mlocked oracle: after is back at before, or the residue
- * is not this case's (others' VmLck moved meanwhile: a diagnostic).
+ * is not this case's: others' VmLck moved meanwhile, or Mlocked moved
+ * while the case was idle before or after (someone else faults into a
+ * locked range: MLOCK_ONFAULT, mlockall); those are diagnostics.
  */
 enum pf_result pf_mlocked_back(const struct pf_mlock_sample *before,
 			       const struct pf_mlock_sample *after,
