@@ -370,7 +370,8 @@ static enum pf_result cross_case(struct cross *c, enum pf_lazy_cross cross,
 	c->in_memcg = 1;
 	res = cross_layout(c, cross, d);
 	if (res == PF_PASS)
-		res = reclaim_until_gone(c->folio, 2 * CROSS_FOLIO, memcg_reclaim, &c->memcg);
+		/* counted on the folio alone: the neighbour leaving proves nothing */
+		res = reclaim_until_gone(c->folio, CROSS_FOLIO, memcg_reclaim, &c->memcg);
 	if (res == PF_PASS)
 		res = pf_lazy_check(c->folio, d->pages, d->kinds, d->old, d->new_data);
 	return res;

@@ -4,7 +4,8 @@
  * the case's own, asked to reclaim what it holds (cgroup v2 memory.reclaim,
  * v5.19+; v1 memory.force_empty). MADV_PAGEOUT is no substitute for a large
  * folio it does not see whole: it splits the folio first
- * (madvise_cold_or_pageout_pte_range()).
+ * (madvise_cold_or_pageout_pte_range()). And the swap each case that
+ * swaps makes sure of itself (pf_fmm_swap_ready()).
  */
 #include "folio_mm.h"
 
