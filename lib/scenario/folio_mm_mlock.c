@@ -296,6 +296,7 @@ static enum pf_result parent_locks(struct part *p, enum pf_mlock_end end)
 	if (res != PF_PASS)
 		return res;
 	res = run_child(p, 0);
+	diag_locked(p, "parent after the child's writes");
 	res = pf_worst(res, data_is("parent", p, 0));
 	if (end == PF_MLOCK_END_MUNLOCK) {
 		if (munlock(r->base, p->len))

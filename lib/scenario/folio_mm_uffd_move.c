@@ -280,6 +280,7 @@ struct race {
 	volatile int stop;
 	long swaps, churns;
 	long eexist_moved;	/* EEXIST returned, yet the page moved */
+	double first_eexist;	/* seconds into the race of the first, or -1 */
 };
 
 static int maps_page(const char *addr)
@@ -329,6 +330,12 @@ int pf_eexist_but_moved(int err, const char *to, const char *from)
 	return err == -EEXIST && maps_page(to) && !maps_page(from);
 }
 
+static void note_eexist_but_moved(struct race *r, double start)
+{
+	if (!r->eexist_moved++)
+		r->first_eexist = pf_now() - start;
+}
+
 static enum pf_result race_moves(struct move_case *m, struct race *r, double seconds)
 {
 	double start = pf_now(), end = start + seconds, first_hit = -1;
@@ -344,7 +351,7 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 			continue;
 		}
 		if (pf_eexist_but_moved(err, to, from))
-			r->eexist_moved++;
+			note_eexist_but_moved(r, start);
 		else if (err)
 			return pf_error("UFFDIO_MOVE: %s", strerror(-err));
 		r->at = to;
@@ -353,9 +360,9 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 		if (!looks_moved(to))
 			first_hit = pf_now() - start;
 	}
-	pf_diag("race: attempts=%ld moves=%ld refused=%ld eexist_but_moved=%ld swaps=%ld churns=%ld hits=%d first_hit_s=%.3f seconds=%.2f",
-		moves + refused, moves, refused, r->eexist_moved, r->swaps, r->churns,
-		first_hit >= 0, first_hit, pf_now() - start);
+	pf_diag("race: attempts=%ld moves=%ld refused=%ld swaps=%ld churns=%ld hits=%d first_hit_s=%.3f eexist_but_moved=%ld first_eexist_s=%.3f seconds=%.2f",
+		moves + refused, moves, refused, r->swaps, r->churns, first_hit >= 0,
+		first_hit, r->eexist_moved, r->first_eexist, pf_now() - start);
 	if (!moves)
 		return pf_skip("no UFFDIO_MOVE succeeded in %.2f s", seconds);
 	return PF_PASS;
@@ -363,7 +370,7 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 
 static enum pf_result move_race(struct move_case *m, double seconds, long *eexist_moved)
 {
-	struct race r = { .m = m };
+	struct race r = { .m = m, .first_eexist = -1 };
 	pthread_t swapper, churner;
 	enum pf_result res;
 
