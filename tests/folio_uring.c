@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring fixed buffers and O_DIRECT on large folios (issue 9):
+ * - 3a3c6d61577d: coalesced fixed buffers that start inside a folio
+ *   mapped at an address not aligned to its size took the wrong bytes
+ *   (broken since a8edbb424b13, v6.12; fixed v6.16 and 6.12.36).
+ * - 5afb4bf9fc62: unregistering such a buffer unpinned the folio's head
+ *   page, a BUG in mm/gup.c with CONFIG_DEBUG_VM (same versions).
+ * - e1c75831f682: a failed registration leaked the pins it had taken when
+ *   the io_mapped_ubuf allocation failed (v6.16, 6.12.36; since v6.12).
+ * - 38b43539d64b: O_DIRECT from hugetlb memory at an offset that is not
+ *   page-aligned leaked a reference per bio, so the huge page was never
+ *   freed (v6.8 and 6.1.75 to 6.1.83; fixed v6.9 and 6.1.84).
+ * Plus the policy lines of the 2023 thread: does a short-term or a
+ * long-term pin on part of a large folio split it?
+ */
+#include "folio_uring.h"
+#include "model.h"
+
+static enum pf_result offsets(struct pf_ctx *ctx)
+{
+	return pf_folio_uring_offsets(ctx->arg);
+}
+
+static const struct pf_folio_spec thp = { PF_FOLIO_THP, NULL };
+static const struct pf_folio_spec hugetlb = { PF_FOLIO_HUGETLB, NULL };
+static const struct pf_folio_spec mthp_16k = { PF_FOLIO_MTHP, &pf_backing_mthp_16k };
+static const struct pf_folio_spec mthp_32k = { PF_FOLIO_MTHP, &pf_backing_mthp_32k };
+static const struct pf_folio_spec mthp_64k = { PF_FOLIO_MTHP, &pf_backing_mthp_64k };
+static const struct pf_folio_spec mthp_128k = { PF_FOLIO_MTHP, &pf_backing_mthp_128k };
+static const struct pf_folio_spec mthp_256k = { PF_FOLIO_MTHP, &pf_backing_mthp_256k };
+static const struct pf_folio_spec mthp_512k = { PF_FOLIO_MTHP, &pf_backing_mthp_512k };
+static const struct pf_folio_spec mthp_1024k = { PF_FOLIO_MTHP, &pf_backing_mthp_1024k };
+
+#define OFFSETS_SUMMARY(what)                                                  \
+	"fixed buffers starting at odd pages and bytes inside " what           \
+	", naturally aligned and mremap()ed one page off: READ_FIXED/WRITE_FIXED move exactly the bytes asked for " \
+	"(bug in v6.12-v6.15 and 6.12.0-6.12.35)"
+
+#define OFFSETS(stem, spec, what, need)                                        \
+	{                                                                      \
+		.name = "uring-folio-offset-" stem,                            \
+		.summary = OFFSETS_SUMMARY(what),                              \
+		.run = offsets, .arg = &spec,                                  \
+		.fixes = { "3a3c6d61577d" },                                   \
+		.needs = PF_NEED_URING | PF_NEED_ODIRECT | need,               \
+	}
+
+#define MTHP_NEEDS (PF_NEED_THP | PF_NEED_KPAGEFLAGS | PF_NEED_ROOT)
+
+static const struct pf_template templates[] = {
+	OFFSETS("thp", thp, "two PMD THPs", PF_NEED_THP | PF_NEED_KPAGEFLAGS),
+	OFFSETS("mthp-16k", mthp_16k, "16 KiB mTHPs", MTHP_NEEDS),
+	OFFSETS("mthp-32k", mthp_32k, "32 KiB mTHPs", MTHP_NEEDS),
+	OFFSETS("mthp-64k", mthp_64k, "64 KiB mTHPs", MTHP_NEEDS),
+	OFFSETS("mthp-128k", mthp_128k, "128 KiB mTHPs", MTHP_NEEDS),
+	OFFSETS("mthp-256k", mthp_256k, "256 KiB mTHPs", MTHP_NEEDS),
+	OFFSETS("mthp-512k", mthp_512k, "512 KiB mTHPs", MTHP_NEEDS),
+	OFFSETS("mthp-1024k", mthp_1024k, "a 1024 KiB mTHP", MTHP_NEEDS),
+	OFFSETS("hugetlb", hugetlb, "two 2 MiB hugetlb pages (always aligned: a control)",
+		PF_NEED_HUGETLB),
+};
+
+PF_MAIN(templates)
