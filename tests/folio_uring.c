@@ -22,6 +22,12 @@ static enum pf_result offsets(struct pf_ctx *ctx)
 	return pf_folio_uring_offsets(ctx->arg);
 }
 
+static enum pf_result hugetlb_dio(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_hugetlb_dio_unaligned();
+}
+
 static const struct pf_folio_spec thp = { PF_FOLIO_THP, NULL };
 static const struct pf_folio_spec hugetlb = { PF_FOLIO_HUGETLB, NULL };
 static const struct pf_folio_spec mthp_16k = { PF_FOLIO_MTHP, &pf_backing_mthp_16k };
@@ -59,6 +65,14 @@ static const struct pf_template templates[] = {
 	OFFSETS("mthp-1024k", mthp_1024k, "a 1024 KiB mTHP", MTHP_NEEDS),
 	OFFSETS("hugetlb", hugetlb, "two 2 MiB hugetlb pages (always aligned: a control)",
 		PF_NEED_HUGETLB),
+	{
+		.name = "hugetlb-dio-unaligned-freed",
+		.summary = "O_DIRECT writes and reads from a hugetlb page starting inside a page: after munmap the huge page is free again "
+			   "(leaked in v6.8 and 6.1.75-6.1.83)",
+		.run = hugetlb_dio,
+		.fixes = { "38b43539d64b" },
+		.needs = PF_NEED_ODIRECT | PF_NEED_HUGETLB,
+	},
 };
 
 PF_MAIN(templates)
