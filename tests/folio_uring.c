@@ -28,6 +28,15 @@ static enum pf_result hugetlb_dio(struct pf_ctx *ctx)
 	return pf_hugetlb_dio_unaligned();
 }
 
+static enum pf_result regfail(struct pf_ctx *ctx)
+{
+	return pf_folio_uring_regfail(*(const enum pf_regfail *)ctx->arg);
+}
+
+static const enum pf_regfail unmapped = PF_REGFAIL_UNMAPPED, hole = PF_REGFAIL_HOLE,
+	too_big = PF_REGFAIL_TOO_BIG, memlock = PF_REGFAIL_MEMLOCK,
+	imu_alloc = PF_REGFAIL_IMU_ALLOC;
+
 static const struct pf_folio_spec thp = { PF_FOLIO_THP, NULL };
 static const struct pf_folio_spec hugetlb = { PF_FOLIO_HUGETLB, NULL };
 static const struct pf_folio_spec mthp_16k = { PF_FOLIO_MTHP, &pf_backing_mthp_16k };
@@ -52,6 +61,16 @@ static const struct pf_folio_spec mthp_1024k = { PF_FOLIO_MTHP, &pf_backing_mthp
 		.needs = PF_NEED_URING | PF_NEED_ODIRECT | need,               \
 	}
 
+#define REGFAIL(stem, how, what, ...)                                             \
+	{                                                                      \
+		.name = "uring-register-fails-" stem,                          \
+		.summary = "a fixed-buffer registration that pinned a coalesced THP buffer fails because " what \
+			   ": every pin is released (leaked on allocation failure in v6.12-v6.15, 6.12.0-6.12.35)", \
+		.run = regfail, .arg = &how,                                   \
+		.fixes = { "e1c75831f682", __VA_ARGS__ },                      \
+		.needs = PF_NEED_URING | PF_NEED_THP | PF_NEED_KPAGEFLAGS | PF_NEED_ROOT, \
+	}
+
 #define MTHP_NEEDS (PF_NEED_THP | PF_NEED_KPAGEFLAGS | PF_NEED_ROOT)
 
 static const struct pf_template templates[] = {
@@ -65,6 +84,12 @@ static const struct pf_template templates[] = {
 	OFFSETS("mthp-1024k", mthp_1024k, "a 1024 KiB mTHP", MTHP_NEEDS),
 	OFFSETS("hugetlb", hugetlb, "two 2 MiB hugetlb pages (always aligned: a control)",
 		PF_NEED_HUGETLB),
+	REGFAIL("second-unmapped", unmapped, "its second iovec is unmapped"),
+	REGFAIL("second-half-mapped", hole, "its second iovec is pinned in part (half of it PROT_NONE)"),
+	REGFAIL("second-too-big", too_big, "its second iovec is over 1 GiB"),
+	REGFAIL("memlock", memlock, "RLIMIT_MEMLOCK refuses the pinned, coalesced THP buffer (ring made without CAP_IPC_LOCK)",
+		"5afb4bf9fc62"),
+	REGFAIL("imu-alloc", imu_alloc, "the io_mapped_ubuf allocation after the pin fails (needs fault injection)"),
 	{
 		.name = "hugetlb-dio-unaligned-freed",
 		.summary = "O_DIRECT writes and reads from a hugetlb page starting inside a page: after munmap the huge page is free again "
