@@ -22,6 +22,12 @@ static enum pf_result offsets(struct pf_ctx *ctx)
 	return pf_folio_uring_offsets(ctx->arg);
 }
 
+static enum pf_result unpin(struct pf_ctx *ctx)
+{
+	(void)ctx;
+	return pf_folio_uring_unpin();
+}
+
 static enum pf_result hugetlb_dio(struct pf_ctx *ctx)
 {
 	(void)ctx;
@@ -84,6 +90,14 @@ static const struct pf_template templates[] = {
 	OFFSETS("mthp-1024k", mthp_1024k, "a 1024 KiB mTHP", MTHP_NEEDS),
 	OFFSETS("hugetlb", hugetlb, "two 2 MiB hugetlb pages (always aligned: a control)",
 		PF_NEED_HUGETLB),
+	{
+		.name = "uring-folio-unpin-shared-head",
+		.summary = "a coalesced fixed buffer on a THP whose head page is shared with a child is used and unregistered: no BUG in mm/gup.c "
+			   "(v6.12-v6.15, 6.12.0-6.12.35, seen only with CONFIG_DEBUG_VM)",
+		.run = unpin,
+		.fixes = { "5afb4bf9fc62" },
+		.needs = PF_NEED_URING | PF_NEED_ODIRECT | PF_NEED_THP | PF_NEED_KPAGEFLAGS,
+	},
 	REGFAIL("second-unmapped", unmapped, "its second iovec is unmapped"),
 	REGFAIL("second-half-mapped", hole, "its second iovec is pinned in part (half of it PROT_NONE)"),
 	REGFAIL("second-too-big", too_big, "its second iovec is over 1 GiB"),
