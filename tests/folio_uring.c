@@ -28,6 +28,11 @@ static enum pf_result unpin(struct pf_ctx *ctx)
 	return pf_folio_uring_unpin();
 }
 
+static enum pf_result policy(struct pf_ctx *ctx)
+{
+	return pf_folio_pin_policy(ctx->arg);
+}
+
 static enum pf_result hugetlb_dio(struct pf_ctx *ctx)
 {
 	(void)ctx;
@@ -77,6 +82,15 @@ static const struct pf_folio_spec mthp_1024k = { PF_FOLIO_MTHP, &pf_backing_mthp
 		.needs = PF_NEED_URING | PF_NEED_THP | PF_NEED_KPAGEFLAGS | PF_NEED_ROOT, \
 	}
 
+#define POLICY(stem, spec, what, need)                                         \
+	{                                                                      \
+		.name = "folio-part-pin-policy-" stem,                         \
+		.summary = "O_DIRECT and a fixed buffer on 5 pages of " what   \
+			   ": the data through each pin is right; whether the folio was split is a '#' line (policy)", \
+		.run = policy, .arg = &spec,                                   \
+		.needs = PF_NEED_URING | PF_NEED_ODIRECT | need,               \
+	}
+
 #define MTHP_NEEDS (PF_NEED_THP | PF_NEED_KPAGEFLAGS | PF_NEED_ROOT)
 
 static const struct pf_template templates[] = {
@@ -112,6 +126,8 @@ static const struct pf_template templates[] = {
 		.fixes = { "38b43539d64b" },
 		.needs = PF_NEED_ODIRECT | PF_NEED_HUGETLB,
 	},
+	POLICY("thp", thp, "a PMD THP", PF_NEED_THP | PF_NEED_KPAGEFLAGS),
+	POLICY("mthp-64k", mthp_64k, "a 64 KiB mTHP", MTHP_NEEDS),
 };
 
 PF_MAIN(templates)
