@@ -63,7 +63,7 @@ enum pf_result pf_folios_make(struct pf_folios *f, const struct pf_folio_spec *s
 		res = make_row(f, spec->mthp, 0);
 		break;
 	default:
-		res = make_row(f, &pf_backing_hugetlb, 2 * (2ul << 20));
+		res = make_row(f, &pf_backing_hugetlb, 2ul << 20);
 		break;
 	}
 	f->base = f->r.base;

@@ -77,8 +77,8 @@ static enum pf_result do_op(struct offsets_run *o, struct pf_uring *u,
 	int fd = op_fd(o, addr, op), n;
 
 	if (op->write) {
-		pf_pattern_fill(o->f->base + p->start, p->end - p->start, SEED_CPU + (uint32_t)op->off);
-		memcpy(o->img + p->start, o->f->base + p->start, p->end - p->start);
+		pf_pattern_fill(addr, op->len, SEED_CPU + (uint32_t)op->off);
+		memcpy(o->img + at, addr, op->len);
 		n = pf_uring_write_fixed(u, fd, addr, op->len, op->foff);
 		memcpy(o->fimg + op->foff, o->img + at, op->len);
 	} else {
@@ -92,6 +92,21 @@ static enum pf_result do_op(struct offsets_run *o, struct pf_uring *u,
 		return pf_error("%s_FIXED moved %d of %zu bytes", op->write ? "WRITE" : "READ",
 				n, op->len);
 	return PF_PASS;
+}
+
+/* The pages of the file the write covered (O_DIRECT reads them back whole). */
+static int compare_file(struct offsets_run *o, const struct io_op *op, struct pf_mismatch *m)
+{
+	size_t from = op->foff & ~(size_t)4095;
+	size_t to = (op->foff + op->len + 4095) & ~(size_t)4095;
+	int rc;
+
+	if (to > o->flen)
+		to = o->flen;
+	rc = pf_scratch_compare(&o->s, from, to - from, o->fimg + from, m);
+	if (rc == -1)
+		m->offset += from;
+	return rc;
 }
 
 static enum pf_result check_op(struct offsets_run *o, const struct placement *p,
@@ -109,7 +124,7 @@ static enum pf_result check_op(struct offsets_run *o, const struct placement *p,
 		return PF_FAIL;
 	if (!op->write)
 		return PF_PASS;
-	rc = pf_scratch_compare(&o->s, 0, o->flen, o->fimg, &m);
+	rc = compare_file(o, op, &m);
 	if (rc == -2)
 		return pf_error("reading the scratch file back failed");
 	if (rc) {

@@ -3,8 +3,8 @@
  * Buffer registrations that fail after they pinned pages must give every
  * pin back. io_sqe_buffer_register() pins a buffer, coalesces it, then
  * allocates the io_mapped_ubuf and charges RLIMIT_MEMLOCK; before
- * e1c75831f682 (v6.16, 6.12.36) a failed allocation returned without
- * unpinning (d8c2237d0aa9 moved the pinning ahead of it). Reaching that
+ * e1c75831f682 (v6.16, 6.12.36; not in 6.1.y as of 6.1.192) a failed
+ * allocation returned without unpinning (since d8c2237d0aa9, v5.19). Reaching that
  * allocation failure needs fault injection; the other ways to fail after
  * pinning are run here: a later iovec that cannot be pinned (the first
  * buffer is unregistered), one pinned in part, one too big, and
