@@ -62,6 +62,16 @@ enum pf_result pf_image_holds(const void *mem, const void *img, size_t len,
 enum pf_result pf_folio_uring_offsets(const struct pf_folio_spec *spec);
 
 /*
+ * For check/selftest_folio_uring.c only: move each I/O's data by hand
+ * (pread/pwrite) misplaced by this many bytes, as a kernel without
+ * 3a3c6d61577d does for a folio one page off its alignment.
+ */
+struct pf_folio_uring_hooks {
+	size_t misplace;
+};
+extern struct pf_folio_uring_hooks pf_folio_uring_test_hooks;
+
+/*
  * 5afb4bf9fc62: a coalesced buffer whose first folio's head page is not
  * AnonExclusive (shared with a child) is unregistered; a kernel without
  * the fix unpins the head page and, with CONFIG_DEBUG_VM, BUGs in

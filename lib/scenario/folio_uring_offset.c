@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "folio_uring.h"
 #include "odirect.h"
@@ -46,6 +47,18 @@ struct offsets_run {
 	size_t len, flen;
 	const char *layout;
 };
+
+struct pf_folio_uring_hooks pf_folio_uring_test_hooks;
+
+/* The symptom for the self-test: the data moved at addr + misplace. */
+static int misplaced_io(const struct offsets_run *o, char *addr, const struct io_op *op)
+{
+	char *at = addr + pf_folio_uring_test_hooks.misplace;
+	ssize_t n = op->write ? pwrite(o->s.fd, at, op->len, (off_t)op->foff)
+			      : pread(o->s.fd, at, op->len, (off_t)op->foff);
+
+	return n < 0 ? -errno : (int)n;
+}
 
 enum pf_result pf_image_holds(const void *mem, const void *img, size_t len,
 			      const char *what)
@@ -79,10 +92,12 @@ static enum pf_result do_op(struct offsets_run *o, struct pf_uring *u,
 	if (op->write) {
 		pf_pattern_fill(addr, op->len, SEED_CPU + (uint32_t)op->off);
 		memcpy(o->img + at, addr, op->len);
-		n = pf_uring_write_fixed(u, fd, addr, op->len, op->foff);
+		n = pf_folio_uring_test_hooks.misplace ? misplaced_io(o, addr, op)
+			: pf_uring_write_fixed(u, fd, addr, op->len, op->foff);
 		memcpy(o->fimg + op->foff, o->img + at, op->len);
 	} else {
-		n = pf_uring_read_fixed(u, fd, addr, op->len, op->foff);
+		n = pf_folio_uring_test_hooks.misplace ? misplaced_io(o, addr, op)
+			: pf_uring_read_fixed(u, fd, addr, op->len, op->foff);
 		memcpy(o->img + at, o->fimg + op->foff, op->len);
 	}
 	if (n < 0)
