@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,9 +148,14 @@ enum pf_result pf_folio_uring_unpin(void)
 	res = use_and_unregister(&f, buf, len);
 	release_child(pid, release);
 	debug_vm = kernel_has_debug_vm();
-	if (res == PF_PASS && debug_vm != 1)
-		res = pf_skip("the wrong unpin shows only as a VM_BUG_ON_PAGE of CONFIG_DEBUG_VM, which this kernel %s; the shape ran and the data through the pin was right",
-			      debug_vm ? "may lack (its config is not readable)" : "lacks");
+	if (res == PF_PASS && debug_vm != 1) {
+		struct utsname u;
+
+		if (uname(&u))
+			strcpy(u.release, "?");
+		res = pf_skip("the wrong unpin shows only as a VM_BUG_ON_PAGE of CONFIG_DEBUG_VM, which this kernel (%s) %s; the shape ran and the data through the pin was right",
+			      u.release, debug_vm ? "may lack (its config is not readable)" : "lacks");
+	}
 out:
 	pf_folios_free(&f);
 	return res;
