@@ -51,6 +51,7 @@ static const enum pf_regfail unmapped = PF_REGFAIL_UNMAPPED, hole = PF_REGFAIL_H
 	imu_alloc = PF_REGFAIL_IMU_ALLOC;
 
 static const struct pf_folio_spec thp = { PF_FOLIO_THP, NULL };
+static const struct pf_folio_spec shmem = { PF_FOLIO_SHMEM, NULL };
 static const struct pf_folio_spec hugetlb = { PF_FOLIO_HUGETLB, NULL };
 static const struct pf_folio_spec mthp_16k = { PF_FOLIO_MTHP, &pf_backing_mthp_16k };
 static const struct pf_folio_spec mthp_32k = { PF_FOLIO_MTHP, &pf_backing_mthp_32k };
@@ -104,6 +105,7 @@ static const struct pf_template templates[] = {
 	OFFSETS("mthp-256k", mthp_256k, "256 KiB mTHPs", MTHP_NEEDS),
 	OFFSETS("mthp-512k", mthp_512k, "512 KiB mTHPs", MTHP_NEEDS),
 	OFFSETS("mthp-1024k", mthp_1024k, "a 1024 KiB mTHP", MTHP_NEEDS),
+	OFFSETS("shmem-thp", shmem, "two shmem THPs of a memfd mapped shared", PF_NEED_THP | PF_NEED_KPAGEFLAGS | PF_NEED_ROOT),
 	OFFSETS("hugetlb", hugetlb, "a 2 MiB hugetlb page (always aligned: a control)",
 		PF_NEED_HUGETLB),
 	{

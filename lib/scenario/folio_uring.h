@@ -15,8 +15,8 @@
 #include "backing.h"
 #include "pf_case.h"
 
-/* The memory a case asks for: PMD THPs, mTHPs of one size, or hugetlb. */
-enum pf_folio_kind { PF_FOLIO_THP, PF_FOLIO_MTHP, PF_FOLIO_HUGETLB };
+/* The memory a case asks for: PMD THPs, mTHPs of one size, hugetlb, shmem THPs. */
+enum pf_folio_kind { PF_FOLIO_THP, PF_FOLIO_MTHP, PF_FOLIO_HUGETLB, PF_FOLIO_SHMEM };
 
 struct pf_folio_spec {
 	enum pf_folio_kind kind;
@@ -32,6 +32,7 @@ struct pf_folios {
 	char *resv;		/* the range it was moved into, or NULL */
 	size_t resv_len;
 	size_t shift;		/* base modulo folio (0: naturally aligned) */
+	int fd;			/* the shmem file (memfd), or -1 */
 };
 
 /* Sets up and verifies the folios: PF_PASS, or SKIP/ERROR with why. */

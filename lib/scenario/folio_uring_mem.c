@@ -7,13 +7,19 @@
  * moving them (or partial mappings) breaks that, which is the layout
  * io_uring's coalescing got wrong before 3a3c6d61577d. hugetlb pages
  * cannot be moved to such an address (mremap keeps the huge alignment).
+ * shmem THPs (a memfd mapped shared, shmem_enabled "advise") are file
+ * folios: moved, their PMD mapping is dropped and the pages fault back in
+ * as PTEs of the same folios.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "folio_uring.h"
+#include "knob.h"
 #include "pagemap.h"
 #include "thp.h"
 
@@ -36,6 +42,55 @@ static enum pf_result make_thp(struct pf_folios *f)
 	return PF_PASS;
 }
 
+#define SHMEM_ENABLED PF_THP_SYSFS "/shmem_enabled"
+
+/* shmem THPs for MADV_HUGEPAGE mappings: shmem_enabled advise (journaled). */
+static enum pf_result allow_shmem_thp(void)
+{
+	char v[64];
+	int err;
+
+	if (knob_read(SHMEM_ENABLED, v, sizeof(v)))
+		return pf_skip("no shmem THP (%s unreadable)", SHMEM_ENABLED);
+	if (!strcmp(v, "always") || !strcmp(v, "advise") || !strcmp(v, "within_size") ||
+	    !strcmp(v, "force"))
+		return PF_PASS;
+	err = geteuid() ? -EPERM : knob_set(SHMEM_ENABLED, "advise");
+	if (err)
+		return pf_skip("%s is %s and cannot be set to advise: %s", SHMEM_ENABLED, v,
+			       strerror(-err));
+	pf_diag("set %s from %s to advise (restored after the case)", SHMEM_ENABLED, v);
+	return PF_PASS;
+}
+
+/* A memfd of two THPs mapped shared at a THP-aligned address, written. */
+static enum pf_result make_shmem(struct pf_folios *f)
+{
+	size_t thp = pf_thp_size(), len = THP_FOLIOS * thp;
+	enum pf_result res = allow_shmem_thp();
+	char *at;
+
+	if (res != PF_PASS)
+		return res;
+	f->fd = memfd_create("pinfork-folio-uring", MFD_CLOEXEC);
+	if (f->fd < 0 || ftruncate(f->fd, (off_t)len))
+		return pf_error("memfd of %zu bytes: %s", len, strerror(errno));
+	at = pf_map_aligned_prot(len, thp, PROT_NONE);
+	if (!at || mmap(at, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd, 0) == MAP_FAILED)
+		return pf_error("mmap of the memfd: %s", strerror(errno));
+	f->r.map = f->r.base = at;
+	f->r.map_len = f->r.len = len;
+	if (madvise(at, len, MADV_HUGEPAGE))
+		return pf_skip("MADV_HUGEPAGE on shmem: %s", strerror(errno));
+	memset(at, 0x5a, len);
+	f->folio = thp;
+	while (f->count < THP_FOLIOS && pf_is_large_folio(at + f->count * thp, thp))
+		f->count++;
+	if (!f->count)
+		return pf_skip("no shmem THP was allocated (%s)", pf_mapping_state(at, thp));
+	return PF_PASS;
+}
+
 static enum pf_result make_row(struct pf_folios *f, const struct pf_backing *b,
 			       size_t min_len)
 {
@@ -55,12 +110,16 @@ enum pf_result pf_folios_make(struct pf_folios *f, const struct pf_folio_spec *s
 	enum pf_result res;
 
 	memset(f, 0, sizeof(*f));
+	f->fd = -1;
 	switch (spec->kind) {
 	case PF_FOLIO_THP:
 		res = make_thp(f);
 		break;
 	case PF_FOLIO_MTHP:
 		res = make_row(f, spec->mthp, 0);
+		break;
+	case PF_FOLIO_SHMEM:
+		res = make_shmem(f);
 		break;
 	default:
 		res = make_row(f, &pf_backing_hugetlb, 2ul << 20);
@@ -100,6 +159,9 @@ enum pf_result pf_folios_move(struct pf_folios *f, size_t shift)
 	f->shift = shift;
 	/* khugepaged must not collapse the PTE-mapped folios into new THPs */
 	madvise(moved, len, MADV_NOHUGEPAGE);
+	/* file folios lost their PMD mapping: fault their pages back in */
+	for (size_t off = 0; off < len; off += 4096)
+		(void)*(volatile char *)(moved + off);
 	for (size_t i = 0; i < f->count; i++)
 		if (!pf_is_large_folio(moved + i * f->folio, f->folio))
 			return pf_skip("after mremap folio %zu is no longer one %zu KiB folio (%s)",
@@ -118,6 +180,9 @@ void pf_folios_free(struct pf_folios *f)
 		f->r.backing->teardown(&f->r);
 	else
 		pf_unmap_region(&f->r);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
 }
 
 const char *pf_folio_state(const struct pf_folios *f, size_t i)
