@@ -27,6 +27,9 @@
 
 enum { SEED_MEM = 0x6f0, SEED_FILE = 0x6f1, SEED_CPU = 0x6f2 };
 
+#define HEAD_MAX (256u << 10)	/* bytes of the buffer's head moved both ways */
+#define FILE_MAX (512u << 10)
+
 /* Where a fixed buffer lies in the folios: offsets in bytes from base. */
 struct placement {
 	const char *name;
@@ -150,13 +153,18 @@ static enum pf_result check_op(struct offsets_run *o, const struct placement *p,
 	return PF_PASS;
 }
 
-/* Whole buffer both ways, and odd pieces of it near its middle and end. */
+/*
+ * The buffer's head both ways (its first bvec, where the offset goes
+ * wrong), and odd pieces near its middle and end (the bvecs found by
+ * skipping whole folios from the first one's length).
+ */
 static size_t ops_for(const struct placement *p, struct io_op *ops)
 {
 	size_t len = p->end - p->start, piece = 3 * 4096 + 100, n = 0;
+	size_t head = len < HEAD_MAX ? len : HEAD_MAX;
 
-	ops[n++] = (struct io_op){ 0, 0, len, 0 };
-	ops[n++] = (struct io_op){ 1, 0, len, 0 };
+	ops[n++] = (struct io_op){ 0, 0, head, 0 };
+	ops[n++] = (struct io_op){ 1, 0, head, 0 };
 	if (len > piece + 8) {
 		ops[n++] = (struct io_op){ 0, len / 2 + 7, piece > len / 2 - 8 ? len / 2 - 8 : piece, 1536 };
 		ops[n++] = (struct io_op){ 1, len - piece / 2 - 5, piece / 2, 4096 };
@@ -225,8 +233,8 @@ static enum pf_result open_run(struct offsets_run *o, struct pf_folios *f)
 	memset(o, 0, sizeof(*o));
 	o->s.fd = o->s.dio_fd = -1;
 	o->f = f;
-	o->flen = f->count * f->folio;
-	o->img = malloc(o->flen);
+	o->flen = f->count * f->folio < FILE_MAX ? f->count * f->folio : FILE_MAX;
+	o->img = malloc(f->count * f->folio);
 	o->fimg = malloc(o->flen);
 	if (!o->img || !o->fimg)
 		return pf_error("out of memory for the images");
