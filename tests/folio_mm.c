@@ -75,11 +75,11 @@ static enum pf_result uffd_move_race(struct pf_ctx *ctx)
 
 /*
  * The same race, judged on what UFFDIO_MOVE answers: a move into an empty
- * destination that returns EEXIST while the page did move tells the caller
- * the opposite of what happened. Seen on 6.18: the batched MOVE's
- * move_pages() keeps the -EAGAIN of a first try in err after the retry moved
- * the page, goes round again and finds the destination full. Later mainline
- * clears err before retrying (commit not identified).
+ * destination that returns EEXIST (uffdio_move.move = -EEXIST, "nothing
+ * moved") while the page did move tells the caller the opposite of what
+ * happened. Since 50944692052b (v6.18) move_pages() keeps the -EAGAIN of a
+ * first try in err after the retry moved the page, goes round again and
+ * finds the destination full; f025ca73decd (v7.3; 7.2.y) resets err.
  */
 static enum pf_result uffd_move_result(struct pf_ctx *ctx)
 {
@@ -111,6 +111,7 @@ static enum pf_result mlock_part(struct pf_ctx *ctx)
 
 #define LAZYFREE_FIX .fixes = { "ddd05742b45b" }
 #define UFFD_MOVE_FIX .fixes = { "0ea148a79919", "c50f8e6053b0" }
+#define UFFD_MOVE_RESULT_FIX .fixes = { "f025ca73decd" }
 #define MLOCK_FIX .fixes = { "dc68badcede4", "1acbc3f93614" }
 
 static const struct pf_template templates[] = {
@@ -162,8 +163,8 @@ static const struct pf_template templates[] = {
 	},
 	{
 		.name = "uffd-move-result-race",
-		.summary = "the uffd-move-swapcache race, judged on UFFDIO_MOVE's answer: a move into an empty destination never returns EEXIST after moving the page (6.18: a stale -EAGAIN in move_pages() of the batched MOVE)",
-		.run = uffd_move_result,
+		.summary = "the uffd-move-swapcache race, judged on UFFDIO_MOVE's answer: a move into an empty destination never returns EEXIST after moving the page (v6.18 batched MOVE, 50944692052b, keeps a stale -EAGAIN in move_pages(); fixed by f025ca73decd, v7.3, 7.2.y)",
+		.run = uffd_move_result, UFFD_MOVE_RESULT_FIX,
 		.needs = PF_NEED_SWAP | PF_NEED_UFFD, .groups = PF_GROUP_RACE,
 	},
 	{

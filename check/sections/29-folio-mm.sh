@@ -24,7 +24,7 @@ if [ -x "$self" ] && [ -x "$prog" ]; then
 	expect_line "$WORK/folio-mm-self.tap" '^# Mlocked moved by .* not charged to the case$' \
 		"Mlocked moving while others lock memory is a diagnostic, not a failure"
 	list=$("$prog" -p exhaustive -l)
-	for fix in ddd05742b45b 3f8968e9cbf9 0ea148a79919 c50f8e6053b0 dc68badcede4; do
+	for fix in ddd05742b45b 3f8968e9cbf9 0ea148a79919 c50f8e6053b0 dc68badcede4 f025ca73decd; do
 		n=$(printf '%s\n' "$list" | awk -F'\t' -v f="$fix" 'index($7, f)' | wc -l)
 		[ "$n" -gt 0 ] && pass "folio_mm: $n case(s) guard $fix" || fail "folio_mm: no case guards $fix"
 	done

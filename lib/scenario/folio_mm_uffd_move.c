@@ -7,6 +7,12 @@
  * that the folio it found still belongs to the entry and that no folio came
  * into the swap cache after the lookup: before it, a folio of another VMA
  * that reused the swap slot could be moved into the destination.
+ *
+ * The answer: since 50944692052b (v6.18, batched MOVE) move_pages() keeps
+ * the -EAGAIN of one move_pages_ptes() try in err when the next try moves
+ * the page, goes round again without counting it, finds the destination
+ * full and answers EEXIST with uffdio_move.move = -EEXIST: nothing moved, it
+ * says, yet the page did. f025ca73decd (v7.3; 7.2.y) resets err.
  */
 #include "folio_mm.h"
 
@@ -173,9 +179,12 @@ static enum pf_result target_in_swap_cache(struct move_case *m)
 	return PF_PASS;
 }
 
-/* 0, or -errno of the last try (EAGAIN retried). */
-/* 0, or -errno of the last try (EAGAIN retried). */
-static int move_page(struct move_case *m, char *to, char *from)
+/*
+ * 0, or -errno of the last try (EAGAIN retried: the ioctl answers EAGAIN only
+ * when it moved less than len, here nothing). *moved (may be NULL) gets the
+ * last try's uffdio_move.move: bytes moved, or the negated error.
+ */
+static int move_page_moved(struct move_case *m, char *to, char *from, int64_t *moved)
 {
 	struct pf_uffdio_move mv = { .dst = (uintptr_t)to, .src = (uintptr_t)from,
 				     .len = m->ps };
@@ -183,13 +192,22 @@ static int move_page(struct move_case *m, char *to, char *from)
 
 	for (int i = 0; i < MOVE_TRIES; i++) {
 		mv.move = 0;
-		if (!ioctl(m->uffd, PF_UFFDIO_MOVE, &mv))
-			return 0;
+		if (!ioctl(m->uffd, PF_UFFDIO_MOVE, &mv)) {
+			err = 0;
+			break;
+		}
 		err = -errno;
 		if (err != -EAGAIN)
 			break;
 	}
+	if (moved)
+		*moved = mv.move;
 	return err;
+}
+
+static int move_page(struct move_case *m, char *to, char *from)
+{
+	return move_page_moved(m, to, from, NULL);
 }
 
 enum pf_result pf_moved_page_check(const char *dst, uint32_t want,
@@ -281,6 +299,7 @@ struct race {
 	long swaps, churns;
 	long eexist_moved;	/* EEXIST returned, yet the page moved */
 	double first_eexist;	/* seconds into the race of the first, or -1 */
+	int64_t first_eexist_move;	/* uffdio_move.move of the first */
 };
 
 static int maps_page(const char *addr)
@@ -330,10 +349,12 @@ int pf_eexist_but_moved(int err, const char *to, const char *from)
 	return err == -EEXIST && maps_page(to) && !maps_page(from);
 }
 
-static void note_eexist_but_moved(struct race *r, double start)
+static void note_eexist_but_moved(struct race *r, double start, int64_t move_field)
 {
-	if (!r->eexist_moved++)
-		r->first_eexist = pf_now() - start;
+	if (r->eexist_moved++)
+		return;
+	r->first_eexist = pf_now() - start;
+	r->first_eexist_move = move_field;
 }
 
 static enum pf_result race_moves(struct move_case *m, struct race *r, double seconds)
@@ -344,14 +365,15 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 
 	while (pf_now() < end && first_hit < 0) {
 		char *to = m->dst[i], *from = r->at;
-		int err = move_page(m, to, from);
+		int64_t move_field = 0;
+		int err = move_page_moved(m, to, from, &move_field);
 
 		if (err == -EBUSY) {
 			refused++;
 			continue;
 		}
 		if (pf_eexist_but_moved(err, to, from))
-			note_eexist_but_moved(r, start);
+			note_eexist_but_moved(r, start, move_field);
 		else if (err)
 			return pf_error("UFFDIO_MOVE: %s", strerror(-err));
 		r->at = to;
@@ -360,9 +382,10 @@ static enum pf_result race_moves(struct move_case *m, struct race *r, double sec
 		if (!looks_moved(to))
 			first_hit = pf_now() - start;
 	}
-	pf_diag("race: attempts=%ld moves=%ld refused=%ld swaps=%ld churns=%ld hits=%d first_hit_s=%.3f eexist_but_moved=%ld first_eexist_s=%.3f seconds=%.2f",
+	pf_diag("race: attempts=%ld moves=%ld refused=%ld swaps=%ld churns=%ld hits=%d first_hit_s=%.3f eexist_but_moved=%ld first_eexist_s=%.3f first_eexist_move=%lld seconds=%.2f",
 		moves + refused, moves, refused, r->swaps, r->churns, first_hit >= 0,
-		first_hit, r->eexist_moved, r->first_eexist, pf_now() - start);
+		first_hit, r->eexist_moved, r->first_eexist,
+		(long long)r->first_eexist_move, pf_now() - start);
 	if (!moves)
 		return pf_skip("no UFFDIO_MOVE succeeded in %.2f s", seconds);
 	return PF_PASS;
