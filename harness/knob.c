@@ -201,15 +201,41 @@ static int is_undo(const struct knob_entry *e)
 	return !strncmp(e->path, UNDO_MARK, strlen(UNDO_MARK));
 }
 
-/* A held change whose holder is another process that is still alive. */
-static int held_elsewhere(const struct knob_entry *e)
+/* The holder of a held change, or 0 when the entry is not held. */
+static pid_t holder(const struct knob_entry *e)
 {
-	pid_t pid;
-
 	if (strncmp(e->path, HELD_MARK, strlen(HELD_MARK)))
 		return 0;
-	pid = (pid_t)strtol(e->path + strlen(HELD_MARK), NULL, 10);
-	return pid > 0 && pid != getpid() && (!kill(pid, 0) || errno == EPERM);
+	return (pid_t)strtol(e->path + strlen(HELD_MARK), NULL, 10);
+}
+
+static int alive(pid_t pid)
+{
+	return pid > 0 && (!kill(pid, 0) || errno == EPERM);
+}
+
+/* What a restore undoes, beyond the changes nobody holds. */
+enum restore_mode {
+	RESTORE_KEEP_HELD,	/* keeps every live holder's, this process's too */
+	RESTORE_FINAL,		/* keeps only other live holders' */
+	RESTORE_OWN_HELD,	/* undoes only this process's held changes */
+	RESTORE_FORCED,		/* undoes everything */
+};
+
+static int kept(const struct knob_entry *e, enum restore_mode mode)
+{
+	pid_t pid = holder(e);
+
+	switch (mode) {
+	case RESTORE_KEEP_HELD:
+		return alive(pid);
+	case RESTORE_FINAL:
+		return pid != getpid() && alive(pid);
+	case RESTORE_OWN_HELD:
+		return pid != getpid();
+	default:
+		return 0;
+	}
 }
 
 static int undo(const struct knob_entry *e)
@@ -232,12 +258,12 @@ static void journal_keep(int fd, const struct knob_entry *e, int n,
 	fsync(fd);
 }
 
-static int restore(int forced)
+static int restore(enum restore_mode mode)
 {
 	static struct knob_entry e[MAX_ENTRIES];
 	static char keep[MAX_ENTRIES];
 	char path[512];
-	int fd, n, failed = 0, kept = 0;
+	int fd, n, failed = 0, nkept = 0;
 
 	journal_path(path, sizeof(path));
 	if (access(path, F_OK))
@@ -247,8 +273,8 @@ static int restore(int forced)
 		return 0;
 	n = journal_load(fd, e, MAX_ENTRIES);
 	for (int i = n - 1; i >= 0; i--) {
-		keep[i] = !forced && held_elsewhere(&e[i]);
-		kept += keep[i];
+		keep[i] = kept(&e[i], mode);
+		nkept += keep[i];
 		/* only the first journaled value of a path is the original */
 		if (keep[i] || (!is_undo(&e[i]) && journaled(e, i, e[i].path)))
 			continue;
@@ -258,7 +284,7 @@ static int restore(int forced)
 			failed++;
 		}
 	}
-	if (!failed && !kept)
+	if (!failed && !nkept)
 		unlink(path);
 	else if (!failed)
 		journal_keep(fd, e, n, keep);
@@ -268,22 +294,32 @@ static int restore(int forced)
 
 int knob_restore_all(void)
 {
-	return restore(0);
+	return restore(RESTORE_KEEP_HELD);
+}
+
+int knob_restore_final(void)
+{
+	return restore(RESTORE_FINAL);
+}
+
+int knob_release_held(void)
+{
+	return restore(RESTORE_OWN_HELD);
 }
 
 int knob_restore_forced(void)
 {
-	return restore(1);
+	return restore(RESTORE_FORCED);
 }
 
 static void restore_atexit(void)
 {
-	knob_restore_all();
+	knob_restore_final();
 }
 
 static void restore_on_signal(int sig)
 {
-	knob_restore_all();
+	knob_restore_final();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
