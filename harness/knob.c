@@ -84,6 +84,23 @@ static int write_value(const char *path, const char *value)
 	return err;
 }
 
+static sigset_t unlocked_mask;	/* the signal mask before journal_open() */
+
+/*
+ * The signals whose handlers restore: held off while the journal is locked,
+ * or a handler restoring in the middle would wait for its own lock forever.
+ */
+static void block_restoring_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &unlocked_mask);
+}
+
 /*
  * Opens and locks the journal. A restore unlinks it under the lock, so after
  * taking the lock make sure the file we hold is still the one at the path.
@@ -95,17 +112,30 @@ static int journal_open(int flags)
 
 	mkdir(knob_state_dir(), 0700);
 	journal_path(path, sizeof(path));
+	block_restoring_signals();
 	for (;;) {
 		int fd = open(path, flags | O_CLOEXEC, 0600);
 
-		if (fd < 0)
+		if (fd < 0) {
+			int err = errno;
+
+			sigprocmask(SIG_SETMASK, &unlocked_mask, NULL);
+			errno = err;
 			return fd;
+		}
 		flock(fd, LOCK_EX);
 		if (!fstat(fd, &held) && !stat(path, &named) &&
 		    held.st_ino == named.st_ino && held.st_dev == named.st_dev)
 			return fd;
 		close(fd);
 	}
+}
+
+/* Unlocks the journal; a signal that came meanwhile is handled now. */
+static void journal_close(int fd)
+{
+	close(fd);
+	sigprocmask(SIG_SETMASK, &unlocked_mask, NULL);
 }
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -167,7 +197,7 @@ int knob_set(const char *path, const char *value)
 		}
 		err = write_value(path, value);
 	}
-	close(fd);
+	journal_close(fd);
 	return err;
 }
 
@@ -179,7 +209,7 @@ static int journal_undo(const char *mark, const char *cmd)
 		return -errno;
 	dprintf(fd, "%s\t%s\n", mark, cmd);
 	fsync(fd);
-	close(fd);
+	journal_close(fd);
 	return 0;
 }
 
@@ -288,7 +318,7 @@ static int restore(enum restore_mode mode)
 		unlink(path);
 	else if (!failed)
 		journal_keep(fd, e, n, keep);
-	close(fd);
+	journal_close(fd);
 	return failed;
 }
 
