@@ -97,6 +97,12 @@ swap_left() { grep -qF "$swapfile" /proc/swaps || [ -e "$swapfile" ]; }
 if [ "$(id -u)" != 0 ] || [ ! -x "$vl" ] || [ ! -x "$pm" ] || [ "$(wc -l </proc/swaps)" -gt 1 ]; then
 	echo "skip: the temporary swap needs root and no active swap"
 else
+	# stop_within PID: SIGTERM, then SIGKILL if it is still there after 10 s
+	stop_within() {
+		kill -TERM "$1" 2>/dev/null
+		for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null
+	}
 	# thp_skipped TAP: the THP/mTHP rows of the swap-in cases that did not run
 	thp_skipped() { sed -n 's/^ok [0-9]* vmsplice-leak-swapin-\(m*thp-[a-z0-9-]*\) # SKIP.*/\1/p' "$1"; }
 	# A loaded machine can keep one THP from paging out at once; without the
@@ -121,11 +127,11 @@ else
 	for _ in $(seq 200); do grep -qF "$swapfile" /proc/swaps && break; sleep 0.05; done
 	sleep 0.5
 	if grep -qF "$swapfile" /proc/swaps; then
-		kill -TERM "$pid"; wait "$pid"
+		stop_within "$pid"
 		swap_left && { fail "the temporary swap is still on after SIGTERM to the program"; swapoff "$swapfile" 2>/dev/null; rm -f "$swapfile"; } ||
 			pass "SIGTERM to the program turned its temporary swap off and removed it"
 	else
-		kill -TERM "$pid" 2>/dev/null; wait "$pid"
+		stop_within "$pid"
 		fail "pin_mm set up no temporary swap ($(grep -m1 '^# SKIP.*swapped' "$WORK/swap-term.tap"))"
 	fi
 fi
