@@ -238,15 +238,61 @@ static int exists(const char *path)
 	return !access(path, F_OK);
 }
 
+/* Runs restore in a child process: its exit code, or -1. */
+static int restore_elsewhere(int (*restore)(void))
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(restore());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A child journals a held undo and exits: the holder is gone. */
+static int held_by_dead_child(const char *cmd)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(knob_undo_cmd_held(cmd) ? 1 : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static enum pf_result held_undo_steps(const char *cmd, const char *mark)
+{
+	if (knob_undo_cmd_held(cmd))
+		return pf_error("journaling the held undo failed");
+	if (restore_elsewhere(knob_restore_all) || restore_elsewhere(knob_restore_final) ||
+	    exists(mark))
+		return pf_fail("another process's restore undid a held change");
+	if (knob_restore_all() || exists(mark))
+		return pf_fail("the holder's restore after a case undid its held change");
+	if (knob_restore_final() || !exists(mark))
+		return pf_fail("the holder's final restore did not undo its held change");
+	unlink(mark);
+	if (held_by_dead_child(cmd))
+		return pf_error("journaling the held undo in a child failed");
+	if (knob_restore_all() || !exists(mark))
+		return pf_fail("a restore kept the held change of a process that is gone");
+	return PF_PASS;
+}
+
 /*
- * A held undo survives another process's restore (a case's, at its exit)
- * and is undone by its holder's. Journal and marker in a private state dir.
+ * A held undo survives every restore while its holder lives (a case's, at
+ * its exit; the holder's own after each case) but the holder's final one,
+ * and any restore once the holder is gone. Journal and marker in a private
+ * state dir.
  */
 static enum pf_result held_undo(struct pf_ctx *ctx)
 {
 	char dir[] = "/tmp/pinfork-held.XXXXXX", mark[128], cmd[256];
-	enum pf_result res = PF_PASS;
-	pid_t pid;
+	enum pf_result res;
 
 	(void)ctx;
 	if (!mkdtemp(dir))
@@ -254,17 +300,8 @@ static enum pf_result held_undo(struct pf_ctx *ctx)
 	setenv("PINFORK_STATE_DIR", dir, 1);
 	snprintf(mark, sizeof(mark), "%s/undone", dir);
 	snprintf(cmd, sizeof(cmd), "touch '%s'", mark);
-	if (knob_undo_cmd_held(cmd))
-		res = pf_error("journaling the held undo failed");
-	pid = res == PF_PASS ? fork() : -1;
-	if (pid == 0)
-		_exit(knob_restore_all());
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	if (res == PF_PASS && exists(mark))
-		res = pf_fail("another process's restore undid a held change");
-	if (res == PF_PASS && (knob_restore_all() || !exists(mark)))
-		res = pf_fail("the holder's restore did not undo its held change");
+	res = held_undo_steps(cmd, mark);
+	knob_restore_forced();
 	unlink(mark);
 	rmdir(dir);
 	unsetenv("PINFORK_STATE_DIR");
@@ -302,7 +339,7 @@ static const struct pf_template templates[] = {
 	  .summary = "pin_unwritten's file oracle fails when the file changed",
 	  .needs = PF_NEED_ROOT },
 	PROOF("knob-held-undo", held_undo,
-	      "a held undo survives another process's restore, not its holder's"),
+	      "a held undo survives every restore but its holder's final one while the holder lives"),
 };
 
 PF_MAIN(templates)

@@ -84,6 +84,23 @@ static int write_value(const char *path, const char *value)
 	return err;
 }
 
+static sigset_t unlocked_mask;	/* the signal mask before journal_open() */
+
+/*
+ * The signals whose handlers restore: held off while the journal is locked,
+ * or a handler restoring in the middle would wait for its own lock forever.
+ */
+static void block_restoring_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &unlocked_mask);
+}
+
 /*
  * Opens and locks the journal. A restore unlinks it under the lock, so after
  * taking the lock make sure the file we hold is still the one at the path.
@@ -95,17 +112,30 @@ static int journal_open(int flags)
 
 	mkdir(knob_state_dir(), 0700);
 	journal_path(path, sizeof(path));
+	block_restoring_signals();
 	for (;;) {
 		int fd = open(path, flags | O_CLOEXEC, 0600);
 
-		if (fd < 0)
+		if (fd < 0) {
+			int err = errno;
+
+			sigprocmask(SIG_SETMASK, &unlocked_mask, NULL);
+			errno = err;
 			return fd;
+		}
 		flock(fd, LOCK_EX);
 		if (!fstat(fd, &held) && !stat(path, &named) &&
 		    held.st_ino == named.st_ino && held.st_dev == named.st_dev)
 			return fd;
 		close(fd);
 	}
+}
+
+/* Unlocks the journal; a signal that came meanwhile is handled now. */
+static void journal_close(int fd)
+{
+	close(fd);
+	sigprocmask(SIG_SETMASK, &unlocked_mask, NULL);
 }
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -167,7 +197,7 @@ int knob_set(const char *path, const char *value)
 		}
 		err = write_value(path, value);
 	}
-	close(fd);
+	journal_close(fd);
 	return err;
 }
 
@@ -179,7 +209,7 @@ static int journal_undo(const char *mark, const char *cmd)
 		return -errno;
 	dprintf(fd, "%s\t%s\n", mark, cmd);
 	fsync(fd);
-	close(fd);
+	journal_close(fd);
 	return 0;
 }
 
@@ -201,15 +231,41 @@ static int is_undo(const struct knob_entry *e)
 	return !strncmp(e->path, UNDO_MARK, strlen(UNDO_MARK));
 }
 
-/* A held change whose holder is another process that is still alive. */
-static int held_elsewhere(const struct knob_entry *e)
+/* The holder of a held change, or 0 when the entry is not held. */
+static pid_t holder(const struct knob_entry *e)
 {
-	pid_t pid;
-
 	if (strncmp(e->path, HELD_MARK, strlen(HELD_MARK)))
 		return 0;
-	pid = (pid_t)strtol(e->path + strlen(HELD_MARK), NULL, 10);
-	return pid > 0 && pid != getpid() && (!kill(pid, 0) || errno == EPERM);
+	return (pid_t)strtol(e->path + strlen(HELD_MARK), NULL, 10);
+}
+
+static int alive(pid_t pid)
+{
+	return pid > 0 && (!kill(pid, 0) || errno == EPERM);
+}
+
+/* What a restore undoes, beyond the changes nobody holds. */
+enum restore_mode {
+	RESTORE_KEEP_HELD,	/* keeps every live holder's, this process's too */
+	RESTORE_FINAL,		/* keeps only other live holders' */
+	RESTORE_OWN_HELD,	/* undoes only this process's held changes */
+	RESTORE_FORCED,		/* undoes everything */
+};
+
+static int kept(const struct knob_entry *e, enum restore_mode mode)
+{
+	pid_t pid = holder(e);
+
+	switch (mode) {
+	case RESTORE_KEEP_HELD:
+		return alive(pid);
+	case RESTORE_FINAL:
+		return pid != getpid() && alive(pid);
+	case RESTORE_OWN_HELD:
+		return pid != getpid();
+	default:
+		return 0;
+	}
 }
 
 static int undo(const struct knob_entry *e)
@@ -232,12 +288,12 @@ static void journal_keep(int fd, const struct knob_entry *e, int n,
 	fsync(fd);
 }
 
-static int restore(int forced)
+static int restore(enum restore_mode mode)
 {
 	static struct knob_entry e[MAX_ENTRIES];
 	static char keep[MAX_ENTRIES];
 	char path[512];
-	int fd, n, failed = 0, kept = 0;
+	int fd, n, failed = 0, nkept = 0;
 
 	journal_path(path, sizeof(path));
 	if (access(path, F_OK))
@@ -247,8 +303,8 @@ static int restore(int forced)
 		return 0;
 	n = journal_load(fd, e, MAX_ENTRIES);
 	for (int i = n - 1; i >= 0; i--) {
-		keep[i] = !forced && held_elsewhere(&e[i]);
-		kept += keep[i];
+		keep[i] = kept(&e[i], mode);
+		nkept += keep[i];
 		/* only the first journaled value of a path is the original */
 		if (keep[i] || (!is_undo(&e[i]) && journaled(e, i, e[i].path)))
 			continue;
@@ -258,32 +314,42 @@ static int restore(int forced)
 			failed++;
 		}
 	}
-	if (!failed && !kept)
+	if (!failed && !nkept)
 		unlink(path);
 	else if (!failed)
 		journal_keep(fd, e, n, keep);
-	close(fd);
+	journal_close(fd);
 	return failed;
 }
 
 int knob_restore_all(void)
 {
-	return restore(0);
+	return restore(RESTORE_KEEP_HELD);
+}
+
+int knob_restore_final(void)
+{
+	return restore(RESTORE_FINAL);
+}
+
+int knob_release_held(void)
+{
+	return restore(RESTORE_OWN_HELD);
 }
 
 int knob_restore_forced(void)
 {
-	return restore(1);
+	return restore(RESTORE_FORCED);
 }
 
 static void restore_atexit(void)
 {
-	knob_restore_all();
+	knob_restore_final();
 }
 
 static void restore_on_signal(int sig)
 {
-	knob_restore_all();
+	knob_restore_final();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -33,19 +33,28 @@ int knob_undo_cmd(const char *cmd);
 
 /*
  * The same for a change this process keeps for its whole life (a temporary
- * swap file set up once per program): the restores of other processes
- * (its cases, which restore at their exit) leave it in place while this
- * process lives; its own restore, and any restore once it is gone, undo it.
+ * swap file set up once per program): no restore undoes it while this
+ * process lives, except this process's own knob_restore_final() or
+ * knob_release_held(); any restore undoes it once this process is gone.
  */
 int knob_undo_cmd_held(const char *cmd);
 
-/* Puts back every journaled value, newest change first, then clears the
- * journal. Returns the number of knobs that could not be restored. */
+/*
+ * Puts back every journaled value, newest change first, then clears the
+ * journal; the held changes of live processes, this one's included, stay
+ * (a runner restores after each case and keeps what it holds for the
+ * program). Returns the number of knobs that could not be restored.
+ */
 int knob_restore_all(void);
-/* The same, undoing held changes too whoever holds them (pinfork-restore). */
+/* The same at the end of this process: its own held changes too. */
+int knob_restore_final(void);
+/* Undoes only the held changes of this process. */
+int knob_release_held(void);
+/* The same as knob_restore_all, undoing held changes too whoever holds
+ * them (pinfork-restore). */
 int knob_restore_forced(void);
 
-/* Installs atexit and SIGINT/SIGTERM handlers that call knob_restore_all(). */
+/* Installs atexit and SIGINT/SIGTERM handlers that call knob_restore_final(). */
 void knob_restore_on_exit(void);
 
 #endif

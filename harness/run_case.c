@@ -32,7 +32,7 @@ static void on_signal(int sig)
 {
 	if (current_group > 0)
 		kill(-current_group, SIGKILL);
-	knob_restore_all();
+	knob_restore_final();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -407,7 +407,7 @@ enum tap_status pf_run_case(const struct pf_case *c,
 	rc = wait_child(pid, pipefd[0], timeout, &status);
 	case_end = pf_now();
 	current_group = 0;
-	knob_restore_all();
+	knob_restore_all();	/* the case's changes; what the runner holds stays */
 	snprintf(reason, reason_size, "%s", shared->reason);
 	st = status_of(rc, status, timeout, reason, reason_size);
 	st = accounting_verdict(st, &acct, reason, reason_size);

@@ -74,7 +74,7 @@ static int make_swap_file(const char *path, size_t bytes)
 static void release_at_exit(void)
 {
 	if (swap_holder == getpid())
-		knob_restore_all();
+		knob_restore_final();
 }
 
 static int start_swap_file(char *why, size_t size)
@@ -96,12 +96,13 @@ static int start_swap_file(char *why, size_t size)
 	if (knob_undo_cmd_held(cmd) || swapon(path, 0)) {
 		snprintf(why, size, "swapon %s: %s (filesystem without swap file support?)",
 			 path, strerror(errno));
-		knob_restore_all();
+		knob_release_held();
 		unlink(path);
 		return -1;
 	}
+	if (swap_holder != getpid())
+		atexit(release_at_exit);
 	swap_holder = getpid();
-	atexit(release_at_exit);
 	return 0;
 }
 

@@ -70,9 +70,10 @@ static int need_file(const char *path, const char *what, char *why, size_t size)
 }
 
 /*
- * Asked once per program, in the runner: without active swap it sets up a
- * temporary swap file that the runner holds until it exits (lib/kernel/swap.c),
- * so its cases share it rather than each making one.
+ * Asked in the runner before each case (not cached: swap can go away under a
+ * run, and the answer is one read of /proc/swaps): without active swap it sets
+ * up a temporary swap file that the runner holds until it exits
+ * (lib/kernel/swap.c), so its cases share it rather than each making one.
  */
 static int need_swap(char *why, size_t size)
 {
@@ -275,16 +276,20 @@ static const struct {
 
 #define NGATES (sizeof(gates) / sizeof(gates[0]))
 
+/* The gates asked before every case, not once per program. */
+#define RECHECKED_NEEDS PF_NEED_SWAP
+
 /*
- * A gate's answer does not change during a run, and some cost a ring or a
- * scratch file: each is asked once per program, not once per case.
+ * Most gates' answers do not change during a run, and some cost a ring or a
+ * scratch file: each is asked once per program, not once per case, unless
+ * it is one of RECHECKED_NEEDS.
  */
 static int gate(size_t i, char *why, size_t size)
 {
 	static int verdict[NGATES];	/* 0 not asked, 1 holds, -1 missing */
 	static char reason[NGATES][256];
 
-	if (!verdict[i])
+	if (!verdict[i] || (gates[i].need & RECHECKED_NEEDS))
 		verdict[i] = gates[i].check(reason[i], sizeof(reason[i])) ? -1 : 1;
 	if (verdict[i] > 0)
 		return 0;
