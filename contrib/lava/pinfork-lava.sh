@@ -1,0 +1,156 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# pinfork-lava.sh: what the LAVA test definition pinfork.yaml runs on the
+# device: fetch a pinfork kselftest tarball (`make kselftest-tar`), prepare
+# the machine, run the collection with the tarball's run_kselftest.sh and
+# report every case to LAVA through tap2lava.awk.
+#
+# usage: pinfork-lava.sh -u TARBALL [-p PROFILE] [-t PROG]... [-S PROG]...
+#                        [-d DIR] [-o SECONDS]
+#   -u TARBALL   http(s)/ftp URL, file:// URL or path of pinfork-kselftest.tar.gz
+#   -p PROFILE   PINFORK_PROFILE of the programs (quick, full, exhaustive,
+#                stress; default quick)
+#   -t PROG      run only these programs (repeatable; default: all)
+#   -S PROG      leave these programs out (repeatable)
+#   -d DIR       where the tarball is unpacked (default /opt/pinfork)
+#   -o SECONDS   per-program timeout instead of the tarball's settings
+# Preparation, each best effort (a case that needs what is missing SKIPs
+# with its reason): an ext4 disk labelled pinfork-scratch is mounted at
+# /mnt/pinfork-scratch for O_DIRECT (PINFORK_SCRATCH); modules fuse, nbd
+# and rdma_rxe are loaded when the kernel has them.
+# Reports: pinfork.PROG.CASE pass|fail|skip per case, pinfork.PROG per
+# program (its exit status), one lava-test-set per program, and
+# pinfork-fetch fail when the tarball cannot be had. The runner's whole
+# output is kept in DIR/output.tap. Exit status: 0 (results say the rest),
+# 1 when nothing could run.
+# POSIX sh: needs wget (for http/ftp), tar, gzip, awk.
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+SCRATCH_LABEL=pinfork-scratch
+SCRATCH_MNT=/mnt/pinfork-scratch
+
+tarball='' profile=quick dir=/opt/pinfork override='' tests='' skips=''
+
+say() { printf 'pinfork-lava: %s\n' "$*"; }
+
+lava_case() {
+	if command -v lava-test-case >/dev/null 2>&1; then
+		lava-test-case "$1" --result "$2"
+	else
+		say "result $1 $2"
+	fi
+}
+
+usage() {
+	sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
+	exit "$1"
+}
+
+parse_args() {
+	while getopts u:p:t:S:d:o:h opt; do
+		case "$opt" in
+		u) tarball=$OPTARG ;;
+		p) profile=$OPTARG ;;
+		t) tests="$tests $OPTARG" ;;
+		S) skips="$skips $OPTARG" ;;
+		d) dir=$OPTARG ;;
+		o) override=$OPTARG ;;
+		h) usage 0 ;;
+		*) usage 1 >&2 ;;
+		esac
+	done
+	[ -n "$tarball" ] || { say "no tarball (-u URL|PATH)"; usage 1 >&2; }
+	case "$profile" in quick|full|exhaustive|stress) ;; *)
+		say "unknown profile '$profile' (quick, full, exhaustive, stress)"; exit 1 ;;
+	esac
+}
+
+# fetch SOURCE FILE
+fetch() {
+	case "$1" in
+	http://*|https://*|ftp://*)
+		# bounded: a dead server must not hold the job until LAVA's timeout
+		wget -q -T 60 -t 3 -O "$2" "$1" ;;
+	file://*) cp "${1#file://}" "$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+unpack() {
+	rm -rf "$dir" && mkdir -p "$dir" || return 1
+	if ! fetch "$tarball" "$dir/pinfork-kselftest.tar.gz"; then
+		say "cannot fetch $tarball"
+		return 1
+	fi
+	tar -xzf "$dir/pinfork-kselftest.tar.gz" -C "$dir" || return 1
+	[ -x "$dir/run_kselftest.sh" ] && [ -f "$dir/kselftest-list.txt" ] || {
+		say "$tarball: no run_kselftest.sh and kselftest-list.txt at its top"
+		return 1
+	}
+}
+
+scratch_device() {
+	if [ -e "/dev/disk/by-label/$SCRATCH_LABEL" ]; then
+		echo "/dev/disk/by-label/$SCRATCH_LABEL"
+	elif command -v blkid >/dev/null 2>&1; then
+		blkid -L "$SCRATCH_LABEL" 2>/dev/null
+	fi
+}
+
+prepare() {
+	for m in fuse nbd rdma_rxe; do
+		modprobe "$m" 2>/dev/null || say "no module $m (cases that need it SKIP)"
+	done
+	if command -v udevadm >/dev/null 2>&1; then udevadm settle -t 30 2>/dev/null; fi
+	dev=$(scratch_device)
+	if [ -n "$dev" ] && mkdir -p "$SCRATCH_MNT" && mount "$dev" "$SCRATCH_MNT"; then
+		PINFORK_SCRATCH=$SCRATCH_MNT
+		export PINFORK_SCRATCH
+		say "scratch: $dev on $SCRATCH_MNT"
+	else
+		say "no disk labelled $SCRATCH_LABEL: O_DIRECT files go to /var/tmp"
+	fi
+}
+
+runner_args() {
+	args=''
+	if [ -n "$tests" ]; then
+		for t in $tests; do args="$args -t pinfork:$t"; done
+	else
+		args='-c pinfork'
+	fi
+	for s in $skips; do args="$args -S pinfork:$s"; done
+	[ -z "$override" ] || args="$args -o $override"
+	echo "$args"
+}
+
+run_suite() {
+	awk_cmd=awk
+	# mawk reads a pipe in blocks unless told otherwise: results would lag
+	case "$(awk -W version 2>&1 | head -1)" in mawk*) awk_cmd='awk -W interactive' ;; esac
+	PINFORK_PROFILE=$profile
+	export PINFORK_PROFILE
+	say "running: PINFORK_PROFILE=$profile ./run_kselftest.sh $(runner_args) (kernel $(uname -r))"
+	# shellcheck disable=SC2046 # runner_args are words
+	(cd "$dir" && ./run_kselftest.sh $(runner_args) 2>&1) | tee "$dir/output.tap" |
+		$awk_cmd -f "$HERE/tap2lava.awk"
+}
+
+main() {
+	parse_args "$@"
+	if ! unpack; then
+		lava_case pinfork-fetch fail
+		exit 1
+	fi
+	prepare
+	run_suite
+	say "totals: $(grep '^# Totals:' "$dir/output.tap" | tail -1)"
+	if [ -n "$(mountpoint -q "$SCRATCH_MNT" 2>/dev/null && echo y)" ]; then
+		umount "$SCRATCH_MNT" || true
+	fi
+	exit 0
+}
+
+main "$@"
