@@ -17,7 +17,10 @@
 # Preparation, each best effort (a case that needs what is missing SKIPs
 # with its reason): an ext4 disk labelled pinfork-scratch is mounted at
 # /mnt/pinfork-scratch for O_DIRECT (PINFORK_SCRATCH); modules fuse, nbd
-# and rdma_rxe are loaded when the kernel has them.
+# and rdma_rxe are loaded when the kernel has them. While the programs run
+# the console log level is 3 (kernel warnings on the serial console would
+# cut LAVA's signal lines; the programs read the kernel log from /dev/kmsg),
+# then put back.
 # Reports: pinfork.PROG.CASE pass|fail|skip per case, pinfork.PROG per
 # program (its exit status), one lava-test-set per program, and
 # pinfork-fetch fail when the tarball cannot be had. The runner's whole
@@ -32,6 +35,7 @@ SCRATCH_LABEL=pinfork-scratch
 SCRATCH_MNT=/mnt/pinfork-scratch
 
 tarball='' profile=quick dir=/opt/pinfork override='' tests='' skips=''
+saved_printk=''
 
 say() { printf 'pinfork-lava: %s\n' "$*"; }
 
@@ -114,6 +118,16 @@ prepare() {
 	fi
 }
 
+quiet_console() {
+	saved_printk=$(cut -f1 /proc/sys/kernel/printk 2>/dev/null) || saved_printk=''
+	[ -z "$saved_printk" ] || echo 3 >/proc/sys/kernel/printk || saved_printk=''
+}
+
+restore_console() {
+	[ -z "$saved_printk" ] || echo "$saved_printk" >/proc/sys/kernel/printk || true
+	saved_printk=''
+}
+
 runner_args() {
 	args=''
 	if [ -n "$tests" ]; then
@@ -145,7 +159,11 @@ main() {
 		exit 1
 	fi
 	prepare
+	trap 'restore_console' EXIT
+	trap 'restore_console; exit 1' INT TERM
+	quiet_console
 	run_suite
+	restore_console
 	say "totals: $(grep '^# Totals:' "$dir/output.tap" | tail -1)"
 	if [ -n "$(mountpoint -q "$SCRATCH_MNT" 2>/dev/null && echo y)" ]; then
 		umount "$SCRATCH_MNT" || true
