@@ -6,7 +6,7 @@
 # report every case to LAVA through tap2lava.awk.
 #
 # usage: pinfork-lava.sh -u TARBALL [-p PROFILE] [-t PROG]... [-S PROG]...
-#                        [-d DIR] [-o SECONDS]
+#                        [-d DIR] [-o SECONDS] [-P]
 #   -u TARBALL   http(s)/ftp URL, file:// URL or path of pinfork-kselftest.tar.gz
 #   -p PROFILE   PINFORK_PROFILE of the programs (quick, full, exhaustive,
 #                stress; default quick)
@@ -14,6 +14,8 @@
 #   -S PROG      leave these programs out (repeatable)
 #   -d DIR       where the tarball is unpacked (default /opt/pinfork)
 #   -o SECONDS   per-program timeout instead of the tarball's settings
+#   -P           leave the machine as it is: no modules, no scratch mount, no
+#                console level change (make check runs it so on its host)
 # Preparation, each best effort (a case that needs what is missing SKIPs
 # with its reason): an ext4 disk labelled pinfork-scratch is mounted at
 # /mnt/pinfork-scratch for O_DIRECT (PINFORK_SCRATCH); modules fuse, nbd
@@ -35,7 +37,7 @@ SCRATCH_LABEL=pinfork-scratch
 SCRATCH_MNT=/mnt/pinfork-scratch
 
 tarball='' profile=quick dir=/opt/pinfork override='' tests='' skips=''
-saved_printk=''
+saved_printk='' touch_machine=1
 
 say() { printf 'pinfork-lava: %s\n' "$*"; }
 
@@ -53,7 +55,7 @@ usage() {
 }
 
 parse_args() {
-	while getopts u:p:t:S:d:o:h opt; do
+	while getopts u:p:t:S:d:o:Ph opt; do
 		case "$opt" in
 		u) tarball=$OPTARG ;;
 		p) profile=$OPTARG ;;
@@ -61,6 +63,7 @@ parse_args() {
 		S) skips="$skips $OPTARG" ;;
 		d) dir=$OPTARG ;;
 		o) override=$OPTARG ;;
+		P) touch_machine=0 ;;
 		h) usage 0 ;;
 		*) usage 1 >&2 ;;
 		esac
@@ -158,14 +161,16 @@ main() {
 		lava_case pinfork-fetch fail
 		exit 1
 	fi
-	prepare
-	trap 'restore_console' EXIT
-	trap 'restore_console; exit 1' INT TERM
-	quiet_console
+	if [ "$touch_machine" = 1 ]; then
+		prepare
+		trap 'restore_console' EXIT
+		trap 'restore_console; exit 1' INT TERM
+		quiet_console
+	fi
 	run_suite
 	restore_console
 	say "totals: $(grep '^# Totals:' "$dir/output.tap" | tail -1)"
-	if [ -n "$(mountpoint -q "$SCRATCH_MNT" 2>/dev/null && echo y)" ]; then
+	if [ "$touch_machine" = 1 ] && mountpoint -q "$SCRATCH_MNT" 2>/dev/null; then
 		umount "$SCRATCH_MNT" || true
 	fi
 	exit 0
