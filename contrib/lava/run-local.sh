@@ -3,8 +3,8 @@
 # run-local.sh: runs the example job (job-qemu.yaml) for real with Debian's
 # lava-dispatcher on this machine, no LAVA server: lava-run, a device
 # rendered from devices/qemu-pinfork.jinja2, the images of build-rootfs.sh,
-# the test definition from a bare git copy of this repository's HEAD (commit
-# first: the working tree is not used), the tarball served over HTTP on
+# the test definition from a tarball of contrib/lava at this repository's
+# HEAD (commit first: the working tree is not used), the tarball served over HTTP on
 # 127.0.0.1 (the guest sees it as 10.0.2.2).
 #
 # usage: run-local.sh [--tarball FILE] [--out DIR] [--tests "PROG..."]
@@ -76,13 +76,11 @@ prepare_tarball() {
 	install -m 0644 "$tarball" "$WORK/www/pinfork-kselftest.tar.gz"
 }
 
-# The test definition's repository: HEAD of this checkout as branch master.
-prepare_git() {
-	local git=$WORK/pinfork.git
-	rm -rf "$git"
-	git init -q --bare "$git"
-	git -C "$REPO" push -q -f "$git" HEAD:refs/heads/master
-	git -C "$git" symbolic-ref HEAD refs/heads/master
+# The test definition's "repository" (from: url): contrib/lava of this
+# checkout's HEAD as a tarball. Not the git repository itself: LAVA appends
+# its run.sh to the one at the top of a checkout, which is pinfork's.
+prepare_testdef() {
+	git -C "$REPO" archive --format=tar HEAD contrib/lava | gzip -n >"$WORK/pinfork-testdef.tar.gz"
 	if [ -n "$(git -C "$REPO" status --porcelain -- contrib/lava)" ]; then
 		say "warning: contrib/lava has uncommitted changes; the job uses HEAD ($(git -C "$REPO" rev-parse --short HEAD))"
 	fi
@@ -137,7 +135,7 @@ main() {
 		v=(--validate)
 	else
 		prepare_tarball
-		prepare_git
+		prepare_testdef
 		trap stop_http EXIT
 		start_http
 	fi
