@@ -33,7 +33,9 @@ kdir=/var/cache/pinfork/kernels/linux-image-6.1.0-57-amd64_6.1.192-3
 mirror=http://deb.debian.org/debian
 SUITE=bookworm
 PACKAGES=systemd-sysv,udev,kmod,iproute2,procps,util-linux,mount,wget,gzip,liburing2,libibverbs1,ibverbs-providers,libnuma1,libfuse3-3
-MODULES=(virtio_pci virtio_blk virtio_net ext4 crc32c_generic fuse nbd rdma_rxe)
+# rdma_rxe needs the crc32 shash (crc32_generic) or its ib device fails to
+# register (rdma link add: ENOENT)
+MODULES=(virtio_pci virtio_blk virtio_net ext4 crc32c_generic fuse nbd rdma_rxe crc32_generic)
 
 die() { printf 'build-rootfs.sh: %s\n' "$*" >&2; exit 1; }
 

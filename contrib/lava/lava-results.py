@@ -34,8 +34,13 @@ def records(path):
                 yield entry["msg"]
 
 
+def is_pinfork(result):
+    # LAVA names a definition LEVEL_NAME: 0_pinfork
+    return result.get("definition", "").split("_", 1)[-1] == "pinfork"
+
+
 def kind(result):
-    if result.get("definition") != "pinfork":
+    if not is_pinfork(result):
         return result.get("definition", "?")
     dots = result["case"].count(".")
     return {1: "pinfork programs", 2: "pinfork cases"}.get(dots, "pinfork other")
