@@ -54,7 +54,7 @@ done
 for t in mmdebstrap cpio gzip mkfs.ext4 modprobe depmod; do
 	command -v "$t" >/dev/null || die "$t not found (apt-get install mmdebstrap cpio e2fsprogs kmod)"
 done
-vmlinuz=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -1)
+vmlinuz=$(find "$kdir/boot" -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null | sort | head -1)
 [ -n "$vmlinuz" ] || die "$kdir/boot/vmlinuz-*: no kernel"
 kver=${vmlinuz##*/vmlinuz-}
 [ -d "$kdir/lib/modules/$kver" ] || die "$kdir/lib/modules/$kver: no modules"

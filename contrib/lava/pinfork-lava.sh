@@ -92,10 +92,10 @@ unpack() {
 		return 1
 	fi
 	tar -xzf "$dir/pinfork-kselftest.tar.gz" -C "$dir" || return 1
-	[ -x "$dir/run_kselftest.sh" ] && [ -f "$dir/kselftest-list.txt" ] || {
+	if [ ! -x "$dir/run_kselftest.sh" ] || [ ! -f "$dir/kselftest-list.txt" ]; then
 		say "$tarball: no run_kselftest.sh and kselftest-list.txt at its top"
 		return 1
-	}
+	fi
 }
 
 scratch_device() {
@@ -144,7 +144,7 @@ runner_args() {
 }
 
 run_suite() {
-	awk_cmd=awk
+	awk_cmd='awk'
 	# mawk reads a pipe in blocks unless told otherwise: results would lag
 	case "$(awk -W version 2>&1 | head -1)" in mawk*) awk_cmd='awk -W interactive' ;; esac
 	PINFORK_PROFILE=$profile

@@ -62,7 +62,9 @@ templates() {
 	done
 	mkdir -p "$WORK/pkgs"
 	(cd "$WORK/pkgs" && timeout 300 apt-get download lava-server >&2) || die "apt-get download lava-server failed"
-	dpkg-deb -x "$(ls "$WORK"/pkgs/lava-server_*.deb | tail -1)" "$WORK/lava-server"
+	local deb
+	deb=$(find "$WORK/pkgs" -name 'lava-server_*.deb' | sort | tail -1)
+	dpkg-deb -x "$deb" "$WORK/lava-server"
 	echo "$WORK/lava-server/usr/share/lava-server/device-types"
 }
 
@@ -107,14 +109,14 @@ start_http() {
 	"$PY" -m http.server --bind 127.0.0.1 --directory "$WORK/www" "$port" \
 		>"$out/http.log" 2>&1 &
 	http_pid=$!
-	local i
-	for i in $(seq 50); do
+	local tries
+	for tries in $(seq 50); do
 		if "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/', timeout=2)" 2>/dev/null; then
 			return
 		fi
 		sleep 0.2
 	done
-	die "HTTP server on 127.0.0.1:$port did not come up (port taken? --port)"
+	die "HTTP server (after $tries tries) on 127.0.0.1:$port did not come up (port taken? --port)"
 }
 
 stop_http() {
