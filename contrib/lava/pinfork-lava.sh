@@ -18,7 +18,8 @@
 #                console level change (make check runs it so on its host)
 # Preparation, each best effort (a case that needs what is missing SKIPs
 # with its reason): an ext4 disk labelled pinfork-scratch is mounted at
-# /mnt/pinfork-scratch for O_DIRECT (PINFORK_SCRATCH); modules fuse, nbd
+# /mnt/pinfork-scratch for O_DIRECT (PINFORK_SCRATCH) and the programs'
+# state folder (PINFORK_STATE_DIR: the swap file); modules fuse, nbd
 # and rdma_rxe are loaded when the kernel has them. While the programs run
 # the console log level is 3 (kernel warnings on the serial console would
 # cut LAVA's signal lines; the programs read the kernel log from /dev/kmsg),
@@ -50,7 +51,7 @@ lava_case() {
 }
 
 usage() {
-	sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 	exit "$1"
 }
 
@@ -113,11 +114,13 @@ prepare() {
 	if command -v udevadm >/dev/null 2>&1; then udevadm settle -t 30 2>/dev/null; fi
 	dev=$(scratch_device)
 	if [ -n "$dev" ] && mkdir -p "$SCRATCH_MNT" && mount "$dev" "$SCRATCH_MNT"; then
-		PINFORK_SCRATCH=$SCRATCH_MNT
-		export PINFORK_SCRATCH
-		say "scratch: $dev on $SCRATCH_MNT"
+		# the state folder holds the temporary swap file of the swapped
+		# backing: swapon refuses a file on tmpfs (the root here)
+		PINFORK_SCRATCH=$SCRATCH_MNT PINFORK_STATE_DIR=$SCRATCH_MNT/pinfork-state
+		export PINFORK_SCRATCH PINFORK_STATE_DIR
+		say "scratch: $dev on $SCRATCH_MNT (O_DIRECT files, the swap file)"
 	else
-		say "no disk labelled $SCRATCH_LABEL: O_DIRECT files go to /var/tmp"
+		say "no disk labelled $SCRATCH_LABEL: O_DIRECT files and the swap file go to /var/tmp"
 	fi
 }
 
@@ -170,8 +173,16 @@ main() {
 	run_suite
 	restore_console
 	say "totals: $(grep '^# Totals:' "$dir/output.tap" | tail -1)"
-	if [ "$touch_machine" = 1 ] && mountpoint -q "$SCRATCH_MNT" 2>/dev/null; then
-		umount "$SCRATCH_MNT" || true
+	# whatever a killed program left changed (THP, KSM, swap): the
+	# tarball's pinfork-restore reads the journal in PINFORK_STATE_DIR
+	# (not with -P: on a shared host the journal may be another run's)
+	if [ "$touch_machine" = 1 ]; then
+		if [ -x "$dir/pinfork/pinfork-restore" ]; then
+			"$dir/pinfork/pinfork-restore" || say "pinfork-restore failed"
+		fi
+		if mountpoint -q "$SCRATCH_MNT" 2>/dev/null; then
+			umount "$SCRATCH_MNT" || say "cannot unmount $SCRATCH_MNT"
+		fi
 	fi
 	exit 0
 }
