@@ -3,7 +3,7 @@ section "LAVA: test definition, example job, device dictionary, and the results 
 # this host with stand-ins for lava-test-case/lava-test-set, on a fake tarball
 # whose runner prints every kind of result line, on a tarball it cannot fetch,
 # and on the real tarball when `make kselftest-tar` exists. No VM: the real
-# lava-run (contrib/lava/run-local.sh) takes about 25 minutes under TCG.
+# lava-run (contrib/lava/run-local.sh) takes 3.5 to 12 minutes under TCG.
 lava=contrib/lava
 LPY=/usr/bin/python3; [ -x "$LPY" ] || LPY=$PY
 
