@@ -23,8 +23,9 @@
 #                      as run.sh --kernel debian unpacks it)
 #   --mirror URL       Debian mirror (default http://deb.debian.org/debian)
 # Needs root, mmdebstrap, cpio, gzip, e2fsprogs, kmod. About 2 minutes and
-# 60 MB of download on a first run; the archive is not contacted again when
-# OUT/rootfs.cpio.gz is newer than this script (remove it to rebuild).
+# 60 MB of download on a first run; the archive is not contacted again while
+# OUT/rootfs.stamp matches this script, KDIR and the mirror (remove
+# OUT/rootfs.cpio.gz to rebuild).
 set -euo pipefail
 export LC_ALL=C
 
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift ;;
 	--kernel-dir) kdir=${2:?}; shift ;;
 	--mirror) mirror=${2:?}; shift ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (--help)" ;;
 	esac
 	shift
@@ -115,8 +116,12 @@ build_scratch() {
 	gzip -1 "$img"
 }
 
-if [ ! -s "$out/rootfs.cpio.gz" ] || [ "$0" -nt "$out/rootfs.cpio.gz" ]; then
+# What the image is made of: this recipe, the kernel, the mirror. A fresh
+# checkout of the same recipe does not rebuild.
+stamp=$( { cat "$0"; echo "$kdir $mirror"; } | sha256sum | cut -d' ' -f1)
+if [ ! -s "$out/rootfs.cpio.gz" ] || [ "$(cat "$out/rootfs.stamp" 2>/dev/null)" != "$stamp" ]; then
 	build_cpio
+	echo "$stamp" >"$out/rootfs.stamp"
 fi
 [ -s "$out/scratch.img.gz" ] || build_scratch
 install -m 0644 "$vmlinuz" "$out/vmlinuz"

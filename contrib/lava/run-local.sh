@@ -45,7 +45,7 @@ parse_args() {
 		--profile) profile=${2:?}; shift ;;
 		--port) port=${2:?}; shift ;;
 		--validate) validate=1 ;;
-		-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h|--help) sed -n '3,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) die "unknown option $1 (--help)" ;;
 		esac
 		shift
