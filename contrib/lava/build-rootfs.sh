@@ -15,6 +15,9 @@
 #   OUT/scratch.img.gz        an empty ext4 file system (256 MiB sparse)
 #                             for O_DIRECT cases (tmpfs has no O_DIRECT on
 #                             6.1); the test definition mounts it
+#   OUT/swap.img.gz           swap space labelled pinfork-swap (256 MiB): the
+#                             test definition turns it on for the page-out
+#                             events and off afterwards
 #
 # usage: build-rootfs.sh [--out DIR] [--kernel-dir KDIR] [--mirror URL]
 #   --out DIR          where the images go (default /var/tmp/lava)
@@ -52,7 +55,7 @@ while [ $# -gt 0 ]; do
 done
 
 [ "$(id -u)" = 0 ] || die "needs root (mmdebstrap root mode, device nodes in the cpio)"
-for t in mmdebstrap cpio gzip mkfs.ext4 modprobe depmod; do
+for t in mmdebstrap cpio gzip mkfs.ext4 mkswap modprobe depmod; do
 	command -v "$t" >/dev/null || die "$t not found (apt-get install mmdebstrap cpio e2fsprogs kmod)"
 done
 vmlinuz=$(find "$kdir/boot" -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null | sort | head -1)
@@ -108,6 +111,14 @@ build_cpio() {
 	rm -rf "$root"
 }
 
+build_swap() {
+	local img=$out/swap.img
+	rm -f "$img" "$img.gz"
+	truncate -s 256M "$img"
+	mkswap -L pinfork-swap "$img" >/dev/null
+	gzip -1 "$img"
+}
+
 build_scratch() {
 	local img=$out/scratch.img
 	rm -f "$img" "$img.gz"
@@ -124,6 +135,7 @@ if [ ! -s "$out/rootfs.cpio.gz" ] || [ "$(cat "$out/rootfs.stamp" 2>/dev/null)" 
 	echo "$stamp" >"$out/rootfs.stamp"
 fi
 [ -s "$out/scratch.img.gz" ] || build_scratch
+[ -s "$out/swap.img.gz" ] || build_swap
 install -m 0644 "$vmlinuz" "$out/vmlinuz"
-printf 'build-rootfs.sh: %s: vmlinuz (%s), rootfs.cpio.gz (%s), scratch.img.gz\n' \
+printf 'build-rootfs.sh: %s: vmlinuz (%s), rootfs.cpio.gz (%s), scratch.img.gz, swap.img.gz\n' \
 	"$out" "$kver" "$(du -h "$out/rootfs.cpio.gz" | cut -f1)"

@@ -19,7 +19,8 @@
 # Preparation, each best effort (a case that needs what is missing SKIPs
 # with its reason): an ext4 disk labelled pinfork-scratch is mounted at
 # /mnt/pinfork-scratch for O_DIRECT (PINFORK_SCRATCH) and the programs'
-# state folder (PINFORK_STATE_DIR: the swap file); modules fuse, nbd
+# state folder (PINFORK_STATE_DIR: the swap file); a swap disk labelled
+# pinfork-swap is turned on (and off at the end); modules fuse, nbd
 # and rdma_rxe are loaded when the kernel has them. While the programs run
 # the console log level is 3 (kernel warnings on the serial console would
 # cut LAVA's signal lines; the programs read the kernel log from /dev/kmsg),
@@ -36,9 +37,10 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 SCRATCH_LABEL=pinfork-scratch
 SCRATCH_MNT=/mnt/pinfork-scratch
+SWAP_LABEL=pinfork-swap
 
 tarball='' profile=quick dir=/opt/pinfork override='' tests='' skips=''
-saved_printk='' touch_machine=1
+saved_printk='' touch_machine=1 swap_on=''
 
 say() { printf 'pinfork-lava: %s\n' "$*"; }
 
@@ -99,12 +101,38 @@ unpack() {
 	fi
 }
 
-scratch_device() {
-	if [ -e "/dev/disk/by-label/$SCRATCH_LABEL" ]; then
-		echo "/dev/disk/by-label/$SCRATCH_LABEL"
+# labelled_device LABEL
+labelled_device() {
+	if [ -e "/dev/disk/by-label/$1" ]; then
+		echo "/dev/disk/by-label/$1"
 	elif command -v blkid >/dev/null 2>&1; then
-		blkid -L "$SCRATCH_LABEL" 2>/dev/null
+		blkid -L "$1" 2>/dev/null
 	fi
+}
+
+# Swap the device labelled pinfork-swap, if it is not swapped already; off
+# again in restore_swap.
+start_swap() {
+	dev=$(labelled_device "$SWAP_LABEL")
+	if [ -z "$dev" ]; then
+		say "no disk labelled $SWAP_LABEL: swap as the machine has it"
+		return
+	fi
+	dev=$(readlink -f "$dev")
+	if grep -q "^$dev " /proc/swaps; then
+		return
+	fi
+	if swapon "$dev"; then
+		swap_on=$dev
+		say "swap: $dev"
+	else
+		say "swapon $dev failed: swap as the machine has it"
+	fi
+}
+
+restore_swap() {
+	[ -z "$swap_on" ] || swapoff "$swap_on" || say "swapoff $swap_on failed"
+	swap_on=''
 }
 
 prepare() {
@@ -112,7 +140,7 @@ prepare() {
 		modprobe "$m" 2>/dev/null || say "no module $m (cases that need it SKIP)"
 	done
 	if command -v udevadm >/dev/null 2>&1; then udevadm settle -t 30 2>/dev/null; fi
-	dev=$(scratch_device)
+	dev=$(labelled_device "$SCRATCH_LABEL")
 	if [ -n "$dev" ] && mkdir -p "$SCRATCH_MNT" && mount "$dev" "$SCRATCH_MNT"; then
 		# the state folder holds the temporary swap file of the swapped
 		# backing: swapon refuses a file on tmpfs (the root here)
@@ -122,6 +150,7 @@ prepare() {
 	else
 		say "no disk labelled $SCRATCH_LABEL: O_DIRECT files and the swap file go to /var/tmp"
 	fi
+	start_swap
 }
 
 quiet_console() {
@@ -166,8 +195,8 @@ main() {
 	fi
 	if [ "$touch_machine" = 1 ]; then
 		prepare
-		trap 'restore_console' EXIT
-		trap 'restore_console; exit 1' INT TERM
+		trap 'restore_console; restore_swap' EXIT
+		trap 'restore_console; restore_swap; exit 1' INT TERM
 		quiet_console
 	fi
 	run_suite
@@ -180,6 +209,7 @@ main() {
 		if [ -x "$dir/pinfork/pinfork-restore" ]; then
 			"$dir/pinfork/pinfork-restore" || say "pinfork-restore failed"
 		fi
+		restore_swap
 		if mountpoint -q "$SCRATCH_MNT" 2>/dev/null; then
 			umount "$SCRATCH_MNT" || say "cannot unmount $SCRATCH_MNT"
 		fi
