@@ -193,7 +193,7 @@ parse_args() {
 }
 
 # Kernel names vm/boot.sh resolves itself (anything else is a file).
-KERNEL_NAMES='debian'
+KERNEL_NAMES='debian debian-6.1 debian-6.12'
 
 # --kernel and --modules, checked before anything is created or run.
 check_vm_args() {
