@@ -156,6 +156,7 @@ unpack_deb() {
 
 # ---- named Debian kernels: one resolver per name family; each prints a
 # package name (apt-cache: seconds, so fetch_apt_kernel remembers the answer).
+# shellcheck disable=SC2317 # the resolvers are called by name
 
 # "debian", "debian-6.1": what linux-image-amd64 points to (bookworm: 6.1).
 debian_default_package() {
@@ -166,6 +167,7 @@ debian_default_package() {
 # "debian-6.12": bookworm-security's 6.12, what the meta package
 # linux-image-6.12-amd64 depends on, else the newest
 # linux-image-6.12.*+deb12-amd64-unsigned that has a candidate.
+# shellcheck disable=SC2317 # called by name
 debian_612_package() {
 	local pkg
 	pkg=$(apt-cache depends linux-image-6.12-amd64 2>/dev/null |
@@ -413,12 +415,12 @@ cleanup() {
 		sleep 0.5
 		kill -KILL "$qpid" 2>/dev/null || true
 	fi
-	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null
-	[ -n "$work" ] && rm -rf "$work"
+	[ -z "$fpid" ] || kill "$fpid" 2>/dev/null || true
+	[ -z "$work" ] || rm -rf "$work"
 	return 0
 }
 # shellcheck disable=SC2317
-on_signal() { say "interrupted"; cleanup; trap - EXIT; exit "$1"; }
+on_signal() { trap - ERR EXIT; say "interrupted"; cleanup; exit "$1"; }
 
 # Is $1 hidden in the guest by a fresh mount?
 masked() {
