@@ -1121,6 +1121,7 @@ resolve_kernels() {
 	for i in "${!opt_kernels[@]}"; do
 		k=${opt_kernels[i]}
 		k_release[i]='' k_what[i]='' k_error[i]=''
+		: >"$err"
 		if [ "$k" = host ]; then
 			k_release[i]=$(uname -r)
 			k_what[i]="this machine's kernel"
@@ -1207,7 +1208,7 @@ finish_kernel() { # index rc
 		{
 			echo "kernel ${opt_kernels[i]} (${k_release[i]:-release unknown}): no results, exit $rc"
 			[ -z "${k_error[i]}" ] || echo "${k_error[i]}"
-			grep -a '^# vm: ' "$(kernel_log "$i")" 2>/dev/null | tail -n 40
+			{ grep -a '^# vm: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 40
 		} >"$dir/error.txt" 2>/dev/null || note_write_error "$dir/error.txt: cannot write it"
 	fi
 	say "kernel ${k_label[i]}: ${k_result[i]} (exit $rc) after ${k_secs[i]} s"
