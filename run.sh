@@ -1150,7 +1150,7 @@ kernel_log() { # index
 kernel_command() { # index dir
 	local k=${opt_kernels[$1]} dir=$2 modules=() build_env=()
 	if [ "$k" = host ]; then
-		kcmd=("$REPO/run.sh" --no-install "${vm_args[@]}" --results "$dir")
+		kcmd=("$(realpath -- "${BASH_SOURCE[0]}")" --no-install "${vm_args[@]}" --results "$dir")
 		return 0
 	fi
 	[ -z "$opt_modules" ] || modules=(--modules "$opt_modules")
@@ -1211,7 +1211,7 @@ finish_kernel() { # index rc
 			{ grep -a '^# vm: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 40
 		} >"$dir/error.txt" 2>/dev/null || note_write_error "$dir/error.txt: cannot write it"
 	fi
-	say "kernel ${k_label[i]}: ${k_result[i]} (exit $rc) after ${k_secs[i]} s"
+	say "kernel ${k_label[i]}: ${k_result[i]} (exit $rc) after ${k_secs[i]} s${k_error[i]:+: ${k_error[i]}}"
 }
 
 # Reaps the kernels' runs that ended; sets running (how many still run).
