@@ -1129,7 +1129,7 @@ resolve_kernels() {
 			k_release[i]=${out%%$'\t'*}
 			k_what[i]=${out#*$'\t'}
 		else
-			k_error[i]="cannot resolve kernel $k: $(sed -n 's/^# vm: error: //p' "$err" | tail -n 1)"
+			k_error[i]="could not be resolved: $(sed -n 's/^# vm: error: //p' "$err" | tail -n 1)"
 		fi
 		sed '/^# vm: error: /d' "$err" >&2
 		k_label[i]=$(unique_label "$(kernel_label "$k" "${k_release[i]}")")
@@ -1204,14 +1204,32 @@ finish_kernel() { # index rc
 	*) k_result[i]=error ;;
 	esac
 	[ -z "$interrupted" ] || [ "$rc" = 0 ] || [ "$rc" = 4 ] || k_result[i]=interrupted
-	if [ "${k_result[i]}" = error ]; then
-		{
-			echo "kernel ${opt_kernels[i]} (${k_release[i]:-release unknown}): no results, exit $rc"
-			[ -z "${k_error[i]}" ] || echo "${k_error[i]}"
-			{ grep -a '^# vm: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 40
-		} >"$dir/error.txt" 2>/dev/null || note_write_error "$dir/error.txt: cannot write it"
-	fi
+	[ "${k_result[i]}" != error ] || write_kernel_error "$i" "$rc" "$dir"
 	say "kernel ${k_label[i]}: ${k_result[i]} (exit $rc) after ${k_secs[i]} s${k_error[i]:+: ${k_error[i]}}"
+}
+
+# A kernel whose run failed as a whole (not fetched, no boot, the guest
+# died): error.txt says why, and the case vm/boot (status error, that
+# reason) joins its records, so that its results (results.json, junit.xml,
+# the matrix) show the error, never a kernel without cases.
+write_kernel_error() { # index rc dir
+	local i=$1 rc=$2 dir=$3 why programs=()
+	why=$( { grep -a '^# vm: error: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 1)
+	why=${why#\# vm: error: }
+	why=${k_error[i]:-${why:-its run ended with exit $rc}}
+	k_error[i]=$why
+	{
+		echo "kernel ${opt_kernels[i]} (${k_release[i]:-release unknown}): exit $rc: $why"
+		{ grep -a '^# vm: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 40
+	} >"$dir/error.txt" 2>/dev/null || note_write_error "$dir/error.txt: cannot write it"
+	printf 'vm\tboot\terror\t%s\t%s\tthe kernel was fetched, booted and ran the suite\t\t\t\n' \
+		"${k_secs[i]}" "$(printf '%s' "kernel ${opt_kernels[i]}: $why" | tr '\t\n\\' '  /')" \
+		>>"$dir/records.tsv" 2>/dev/null || note_write_error "$dir/records.tsv: cannot write it"
+	[ ! -f "$dir/programs.tsv" ] || programs=(--programs "$dir/programs.tsv")
+	"$REPORT" --records "$dir/records.tsv" "${programs[@]}" --json "$dir/results.json" \
+		--junit "$dir/junit.xml" --kernel "${k_release[i]:-unknown}" --profile "$profile" \
+		--seconds "${k_secs[i]}" --summary >"$dir/summary.txt" 2>>"$run_tmp/report-errors" </dev/null || true
+	[ -s "$dir/results.json" ] || note_write_error "$dir/results.json: not written by pinfork-report"
 }
 
 # Reaps the kernels' runs that ended; sets running (how many still run).

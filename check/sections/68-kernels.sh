@@ -123,10 +123,16 @@ k8_run -t demo-pass --kernel "$k8/k3-unbootable" --kernel "$k8/k4-unresolvable" 
 	[ "$(k8_tsv "$k8/r" bzimage-6.0.3-stub exit)" = 125 ] && [ "$(k8_tsv "$k8/r" bzimage-k4-unresolvable result)" = error ] &&
 	[ "$(k8_tsv "$k8/r" bzimage-6.0.2-stub result)" = pass ] &&
 	grep -q 'did not start the command within 120 s' "$k8/r/bzimage-6.0.3-stub/error.txt" &&
-	grep -q 'cannot resolve kernel .*cannot fetch' "$k8/r/bzimage-k4-unresolvable/error.txt" &&
+	grep -q 'could not be resolved: cannot fetch' "$k8/r/bzimage-k4-unresolvable/error.txt" &&
 	grep -qxF "$k8/r $k8/r/bzimage-6.0.3-stub $k8/r/bzimage-k4-unresolvable $k8/r/bzimage-6.0.2-stub" "$k8/matrix-calls" &&
 	pass "a VM that did not boot and a kernel that could not be fetched: result error in kernels.tsv, error.txt says why, still a matrix column; the other kernel ran; exit 1" ||
 	{ fail "VM errors (exit $rc)"; cat "$k8/r/kernels.tsv"; tail -3 "$k8/out"; }
+grep -q '^vm	boot	error	[0-9.]*	kernel .*k3-unbootable: guest did not start the command within 120 s	' "$k8/r/bzimage-6.0.3-stub/records.tsv" &&
+	k8_json_ok=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["cases"]; print(len(c) == 1 and c[0]["status"] == "error")' "$k8/r/bzimage-6.0.3-stub/results.json" 2>/dev/null) &&
+	[ "$k8_json_ok" = True ] && grep -q '<error' "$k8/r/bzimage-6.0.3-stub/junit.xml" &&
+	grep -q 'kernel bzimage-6.0.3-stub: error (exit 125) after .* s: guest did not start' "$k8/out" &&
+	pass "the failed kernel's folder has the case vm/boot (error, the reason) in records.tsv, results.json and junit.xml; the terminal says why" ||
+	{ fail "the failed kernel's results"; cat "$k8/r/bzimage-6.0.3-stub/records.tsv"; head -c 600 "$k8/r/bzimage-6.0.3-stub/results.json"; }
 
 # -- 5. one kernel: the results folder is its folder; no case ran anywhere: exit 4
 rm -f "$k8/matrix-calls"
