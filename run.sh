@@ -87,6 +87,7 @@ REPORT="$BUILD/pinfork-report"
 RESTORE="$BUILD/pinfork-restore"
 STATE_DIR=${PINFORK_STATE_DIR:-/var/tmp/pinfork}
 KILL_GRACE=10		# seconds between TERM and KILL for a program
+TCG_SLOWDOWN=4		# program limits in a VM without KVM: pin_mm's quick cases took 240 s, not 120
 RESULTS_MARK=.pinfork-results	# in every results folder run.sh makes
 # What run.sh writes into a results folder (and may remove from it).
 RESULTS_ENTRIES='output\.tap|results\.json|junit\.xml|summary\.txt|records\.tsv|cases\.tsv|programs\.tsv|programs|env\.txt|dmesg\.txt|\.rc|\.pid|round-[0-9]+|\.pinfork-results|kernels\.tsv|error\.txt|matrix\.tsv|matrix\.json|report\.html|summary\.md|[a-z0-9._-]+\.log'
@@ -417,6 +418,8 @@ prog_limit() {
 	local path=$1 prog=$2 limit n
 	limit=$(profile_value timeout "$prog")
 	is_uint "$limit" || limit=300
+	# an emulated guest (vm/boot.sh under TCG) runs several times slower
+	[ "${PINFORK_VM_TCG:-}" != 1 ] || limit=$((limit * TCG_SLOWDOWN))
 	if [ -n "$opt_timeout" ]; then
 		n=$("$path" --list "${args[@]}" 2>/dev/null | wc -l || true)
 		n=$((n * opt_timeout + 30))

@@ -483,8 +483,9 @@ prepare_run() {
 		echo "cd -- $(printf '%q' "$(pwd -P)") || exit 125"
 		echo "export HOME=/root USER=root LOGNAME=root SHELL=/bin/bash"
 		echo "export PINFORK_VM=1 PINFORK_SCRATCH=$SCRATCH_MNT"
+		[ "$accel" != tcg ] || echo "export PINFORK_VM_TCG=1"	# run.sh allows slower programs
 		for v in TERM LANG LC_ALL TZ $(compgen -e | grep '^PINFORK_' || true); do
-			case "$v" in PINFORK_VM|PINFORK_SCRATCH|PINFORK_VM_ACCEL) continue ;; esac
+			case "$v" in PINFORK_VM|PINFORK_SCRATCH|PINFORK_VM_ACCEL|PINFORK_VM_TCG) continue ;; esac
 			[ -n "${!v+x}" ] && echo "export $v=$(printf '%q' "${!v}")"
 		done
 		printf 'exec'
