@@ -41,7 +41,7 @@
 #                          debian-6.12 (bookworm-security's 6.12); or 'host'
 #                          (this machine's kernel, run directly). Repeatable:
 #                          with more than one kernel the results folder holds
-#                          a folder per kernel (named by a label: host-6.18.44,
+#                          a folder per kernel (named by a label: host-RELEASE,
 #                          debian-6.1.0-57 ...), kernels.tsv and the matrix.
 #                          A file that does not exist is a usage error
 #   --kernels FILE         add the kernels FILE lists (one a line, '#'
