@@ -1181,7 +1181,8 @@ start_kernel() { # index
 	[ "${opt_kernels[i]}" = host ] || say "running in a VM with kernel ${opt_kernels[i]}; results: $dir"
 	kernel_command "$i" "$dir"
 	if [ "$opt_kernel_show" = 1 ]; then
-		exec {out_fd}> >(tee -a "$log")
+		# a Ctrl-C is for the kernel's run, which ends its output itself
+		exec {out_fd}> >(trap '' INT TERM HUP; exec tee -a "$log")
 		k_tee[i]=$!
 	else
 		exec {out_fd}>>"$log"
@@ -1355,7 +1356,7 @@ run_kernels() {
 			[ -z "$interrupted" ] && [ "$next" -lt ${#opt_kernels[@]} ] || break
 			continue
 		fi
-		sleep 0.2
+		sleep 0.2 || true	# a Ctrl-C kills the sleep too: not an error (set -e)
 		[ -z "$interrupted" ] || stop_kernels
 	done
 	phase=report

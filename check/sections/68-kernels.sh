@@ -165,19 +165,22 @@ k8_run -t demo-pass --parallel 2 --kernel "$k8/k1" --kernel "$k8/k2" --results "
 k8_run --list -t demo-pass --kernel "$k8/k1" --kernel host >"$k8/out" 2>&1; rc=$?
 [ "$rc" = 0 ] && [ "$(grep -c '^harness_demo	demo-pass	' "$k8/out")" = 1 ] && [ "$(grep -c '^program	' "$k8/out")" = 1 ] &&
 	pass "--list with two kernels lists once" || { fail "--list with kernels (exit $rc)"; head -5 "$k8/out"; }
-echo original >"$k8/knob"
-setsid env --default-signal=INT PINFORK_VM_BOOT="$k8/boot.sh" PINFORK_BUILD="$k8/build" PINFORK_STATE_DIR="$k8/state" \
-	PINFORK_DEMO_KNOB="$k8/knob" ./run.sh --prebuilt --no-install -t demo-knob-hang --timeout 60 \
-	--kernel "$k8/k1" --kernel host --kernel "$k8/k2" --results "$k8/rs" >"$k8/out" 2>&1 </dev/null &
-sid=$!
-for _ in $(seq 100); do [ "$(cat "$k8/knob")" != original ] && break; sleep 0.05; done
-kill -TERM "$sid"
-for _ in $(seq 150); do kill -0 "$sid" 2>/dev/null || break; sleep 0.1; done
-{ wait "$sid"; } 2>/dev/null; rc=$?
-sleep 2	# as check 65: a case's process group goes within 2 s
-left=$(ps -s "$sid" -o pid=,comm= 2>/dev/null || true)
-[ "$rc" = 1 ] && [ -z "$left" ] && [ "$(k8_tsv "$k8/rs" bzimage-6.0.1-stub result)" = interrupted ] &&
-	[ "$(k8_tsv "$k8/rs" "$host_label" result)" = not-run ] && [ "$(cat "$k8/knob")" = original ] &&
-	pass "TERM to run.sh on three kernels: the running kernel's run stopped, nothing left 2 s later, the rest not run (kernels.tsv), exit 1" ||
-	{ fail "TERM with kernels: exit $rc, left: $left"; cat "$k8/rs/kernels.tsv"; tail -5 "$k8/out"; ps -s "$sid" -o pid= | xargs -r kill -9; }
+# TERM to run.sh alone (a CI job's timeout), INT to its whole process group (a Ctrl-C)
+for how in "TERM run.sh" "INT group"; do
+	echo original >"$k8/knob"
+	setsid env --default-signal=INT PINFORK_VM_BOOT="$k8/boot.sh" PINFORK_BUILD="$k8/build" PINFORK_STATE_DIR="$k8/state" \
+		PINFORK_DEMO_KNOB="$k8/knob" ./run.sh --prebuilt --no-install -t demo-knob-hang --timeout 60 \
+		--kernel "$k8/k1" --kernel host --kernel "$k8/k2" --results "$k8/rs" >"$k8/out" 2>&1 </dev/null &
+	sid=$!
+	for _ in $(seq 100); do [ "$(cat "$k8/knob")" != original ] && break; sleep 0.05; done
+	if [ "$how" = "TERM run.sh" ]; then kill -TERM "$sid"; else kill -INT -- "-$sid"; fi
+	for _ in $(seq 150); do kill -0 "$sid" 2>/dev/null || break; sleep 0.1; done
+	{ wait "$sid"; } 2>/dev/null; rc=$?
+	sleep 2	# as check 65: a case's process group goes within 2 s
+	left=$(ps -s "$sid" -o pid=,comm= 2>/dev/null || true)
+	[ "$rc" = 1 ] && [ -z "$left" ] && [ "$(k8_tsv "$k8/rs" bzimage-6.0.1-stub result)" = interrupted ] &&
+		[ "$(k8_tsv "$k8/rs" "$host_label" result)" = not-run ] && [ "$(cat "$k8/knob")" = original ] &&
+		pass "$how, three kernels: the running kernel's run stopped, nothing left 2 s later, the rest not run (kernels.tsv), exit 1" ||
+		{ fail "$how with kernels: exit $rc, left: $left"; cat "$k8/rs/kernels.tsv"; tail -5 "$k8/out"; ps -s "$sid" -o pid= | xargs -r kill -9; }
+done
 PINFORK_STATE_DIR=$k8/state PINFORK_BUILD=$k8/build ./run.sh --prebuilt --no-install --restore >/dev/null 2>&1 || true
