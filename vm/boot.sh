@@ -502,6 +502,11 @@ qemu_args() {
 	# Under TCG, crypto self-tests and ACPI PCI IRQ routing (~0.2 s per
 	# device) are the biggest avoidable costs of a boot.
 	append+=" tsc=reliable no_timer_check cryptomgr.notests acpi=noirq"
+	# Emulated, zeroing a few hundred MiB takes tens of seconds: Debian's 6.1
+	# reported "soft lockup - CPU#0 stuck for 23s" in clear_page_erms during
+	# pin_mm's compaction case, a taint the kernel-log oracle then blames on
+	# the next case. The longest threshold (2 x 60 s) keeps real lockups.
+	[ "$accel" != tcg ] || append+=" watchdog_thresh=60"
 	append+=" ${PINFORK_VM_APPEND:-}"
 	if [ "$verbose" = 1 ]; then append+=" loglevel=7"; else append+=" quiet loglevel=3"; fi
 	# shellcheck disable=SC2054 # commas are qemu's, not array separators
