@@ -35,11 +35,22 @@
 #                          bad in some rounds, passed in others)
 #   --restore              put back the system knobs a killed run left changed
 #   --no-install           never install packages; fail naming what is missing
-#   --kernel K             run in a VM booted with kernel K (vm/boot.sh): a
-#                          bzImage, a Debian linux-image .deb, or 'debian';
-#                          a file that does not exist is a usage error
+#   --kernel K             run on kernel K: in a VM (vm/boot.sh) booted with a
+#                          bzImage, a linux-image .deb, or a name: debian (=
+#                          debian-6.1: what linux-image-amd64 points to),
+#                          debian-6.12 (bookworm-security's 6.12); or 'host'
+#                          (this machine's kernel, run directly). Repeatable:
+#                          with more than one kernel the results folder holds
+#                          a folder per kernel (named by a label: host-RELEASE,
+#                          debian-6.1.0-57 ...), kernels.tsv and the matrix.
+#                          A file that does not exist is a usage error
+#   --kernels FILE         add the kernels FILE lists (one a line, '#'
+#                          comments; a relative path is relative to FILE)
+#   --parallel N           run up to N kernels at once (default: as many as
+#                          the machine has 4 cpus and 4 GiB available for: a
+#                          VM has 2 cpus and 3 GiB; at least 1)
 #   --modules DIR          the modules folder (lib/modules/VER) of a bzImage
-#                          (only with --kernel)
+#                          (only with a single --kernel)
 #   --compare OLD NEW      what changed between two results folders: new
 #                          failures first, then fixed, then newly skipped. A
 #                          case renamed in between (configs/aliases.tsv:
@@ -56,7 +67,8 @@
 # PINFORK_STATE_DIR (knob journal and lock, default /var/tmp/pinfork),
 # PINFORK_LOCK_WAIT, PINFORK_ALIASES (the alias table of --compare, default
 # configs/aliases.tsv).
-# Exit: 0 nothing failed; 1 a case or program failed (in any round), the run
+# Exit: 0 nothing failed; 1 a case or program failed (in any round or on any
+# kernel), a kernel's VM failed (its folder's error.txt says why), the run
 # was interrupted, its results could not all be written (the summary still
 # goes to the terminal), the lock was not had, or the build failed;
 # 2 usage error (also: --compare of a folder without case records, --results
@@ -79,9 +91,10 @@ REPORT="$BUILD/pinfork-report"
 RESTORE="$BUILD/pinfork-restore"
 STATE_DIR=${PINFORK_STATE_DIR:-/var/tmp/pinfork}
 KILL_GRACE=10		# seconds between TERM and KILL for a program
+TCG_SLOWDOWN=4		# program limits in a VM without KVM: pin_mm's quick cases took 240 s, not 120
 RESULTS_MARK=.pinfork-results	# in every results folder run.sh makes
 # What run.sh writes into a results folder (and may remove from it).
-RESULTS_ENTRIES='output\.tap|results\.json|junit\.xml|summary\.txt|records\.tsv|cases\.tsv|programs\.tsv|programs|env\.txt|dmesg\.txt|\.rc|\.pid|round-[0-9]+|\.pinfork-results'
+RESULTS_ENTRIES='output\.tap|results\.json|junit\.xml|summary\.txt|records\.tsv|cases\.tsv|programs\.tsv|programs|env\.txt|dmesg\.txt|\.rc|\.pid|round-[0-9]+|\.pinfork-results|kernels\.tsv|error\.txt|matrix\.tsv|matrix\.json|report\.html|summary\.md|[a-z0-9._-]+\.log'
 
 APT_PKGS=(build-essential make pkg-config liburing-dev libfuse3-dev)
 DNF_PKGS=(gcc make pkgconf-pkg-config liburing-devel fuse3-devel)
@@ -90,8 +103,8 @@ APT_OPTIONAL=(libibverbs-dev ibverbs-providers rdma-core libnuma-dev)
 DNF_OPTIONAL=(rdma-core-devel libibverbs numactl-devel)
 
 opt_prebuilt=$INSTALLED opt_list=0 opt_json=0 opt_restore=0 opt_install=1 opt_timeout='' opt_race=''
-opt_profile='' opt_results='' opt_kernel='' opt_modules='' globs='' opt_compare=()
-opt_repeat=1
+opt_profile='' opt_results='' opt_modules='' globs='' opt_compare=()
+opt_repeat=1 opt_kernels=() opt_parallel=''
 vm_args=()		# the arguments a VM run passes on to ./run.sh
 phase=setup interrupted='' cur_pid='' stop_sent=''
 args=()			# the options of the program about to run
@@ -122,7 +135,7 @@ parse_args() {
 		--*=*) val=${opt#*=} opt=${opt%%=*} joined=1 ;;
 		esac
 		case "$opt" in
-		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel|--modules|--repeat)
+		-t|--tests|-p|--profile|--timeout|--race-seconds|--results|--kernel|--modules|--repeat|--kernels|--parallel)
 			if [ -z "$joined" ]; then
 				[ $# -ge 2 ] || usage_error "$opt needs a value"
 				val=$2
@@ -172,13 +185,19 @@ parse_args() {
 		--restore) opt_restore=1 ;;
 		--no-install) opt_install=0 ;;
 		--prebuilt) opt_prebuilt=1 ;;	# internal: the VM guest runs what the host built
-		--kernel) opt_kernel=$val ;;
+		--kernel) opt_kernels+=("$val") ;;
+		--kernels) add_kernel_list "$val" ;;
+		--parallel)
+			if ! is_uint "$val" || [ "${#val}" -gt 3 ] || [ "$((10#$val))" -eq 0 ]; then
+				usage_error "--parallel needs a number of kernels from 1 to 999, not '$val'"
+			fi
+			opt_parallel=$((10#$val)) ;;
 		--modules) opt_modules=$val ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage_error "unknown argument '$1'" ;;
 		esac
 		case "$opt" in
-		--kernel|--modules|--results|--no-install|--repeat) ;;
+		--kernel|--kernels|--parallel|--modules|--results|--no-install|--repeat) ;;
 		-t|--tests|-p|--profile|--timeout|--race-seconds) vm_args+=("$opt" "$val") ;;
 		*) vm_args+=("$opt") ;;
 		esac
@@ -190,27 +209,72 @@ parse_args() {
 	if [ $((opt_list + opt_restore)) -gt 1 ]; then
 		usage_error "--list and --restore do not go together"
 	fi
-	if [ "$opt_repeat" -gt 1 ] && [ -n "$opt_kernel" ]; then
+	if [ "$opt_repeat" -gt 1 ] && [ ${#opt_kernels[@]} -gt 0 ]; then
 		usage_error "--repeat does not go with --kernel yet"
 	fi
 	check_vm_args
 }
 
-# Kernel names vm/boot.sh resolves itself (anything else is a file).
-KERNEL_NAMES='debian'
+# Kernel names vm/boot.sh resolves itself, and 'host' (anything else is a file).
+KERNEL_NAMES='debian debian-6.1 debian-6.12'
 
-# --kernel and --modules, checked before anything is created or run.
+# --kernels FILE: its kernels, in order. A relative path is relative to FILE.
+add_kernel_list() {
+	local file=$1 line n=0
+	[ -f "$file" ] && [ -r "$file" ] || usage_error "--kernels: no such file: $file"
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%%#*}
+		line=${line#"${line%%[![:space:]]*}"}
+		line=${line%"${line##*[![:space:]]}"}
+		[ -n "$line" ] || continue
+		if ! is_kernel_name "$line" && [[ $line != /* ]]; then
+			line=$(dirname -- "$file")/$line
+		fi
+		opt_kernels+=("$line")
+		n=$((n + 1))
+	done <"$file"
+	[ "$n" -gt 0 ] || usage_error "--kernels $file: lists no kernel (one a line, '#' comments)"
+}
+
+is_kernel_name() { [[ " host $KERNEL_NAMES " == *" $1 "* ]]; }
+
+# What identifies a kernel among the others: debian and debian-6.1 are one.
+kernel_identity() {
+	case "$1" in
+	debian|debian-6.1) printf 'name:debian' ;;
+	*) if is_kernel_name "$1"; then printf 'name:%s' "$1"; else printf 'file:%s' "$(realpath -- "$1")"; fi ;;
+	esac
+}
+
+# --kernel, --kernels and --modules, checked before anything is created or
+# run; files become absolute paths (the VM is started from the repository).
 check_vm_args() {
-	if [ -n "$opt_modules" ] && [ -z "$opt_kernel" ]; then
+	local k i j seen=()
+	if [ -n "$opt_modules" ] && [ ${#opt_kernels[@]} -eq 0 ]; then
 		usage_error "--modules goes with --kernel (it is the modules folder of that kernel)"
+	fi
+	if [ -n "$opt_modules" ] && [ ${#opt_kernels[@]} -gt 1 ]; then
+		usage_error "--modules goes with a single --kernel, not with ${#opt_kernels[@]} (${opt_kernels[*]}): which kernel are they for?"
+	fi
+	if [ -n "$opt_modules" ] && [ "${opt_kernels[0]}" = host ]; then
+		usage_error "--modules does not go with --kernel host (the running kernel has its modules)"
 	fi
 	if [ -n "$opt_modules" ] && [ ! -d "$opt_modules" ]; then
 		usage_error "--modules: no such folder: $opt_modules"
 	fi
-	[ -n "$opt_kernel" ] || return 0
-	if [ ! -f "$opt_kernel" ] && ! [[ " $KERNEL_NAMES " == *" $opt_kernel "* ]]; then
-		usage_error "--kernel: no such file: $opt_kernel (a bzImage, a linux-image .deb, or one of: $KERNEL_NAMES)"
-	fi
+	[ -z "$opt_modules" ] || opt_modules=$(realpath -- "$opt_modules")
+	for i in "${!opt_kernels[@]}"; do
+		k=${opt_kernels[i]}
+		if ! is_kernel_name "$k"; then
+			[ -f "$k" ] || usage_error "--kernel: no such file: $k (a bzImage, a linux-image .deb, or one of: host $KERNEL_NAMES)"
+			opt_kernels[i]=$(realpath -- "$k")
+		fi
+		seen[i]=$(kernel_identity "$k")
+		for ((j = 0; j < i; j++)); do
+			[ "${seen[j]}" != "${seen[i]}" ] ||
+				usage_error "--kernel $k is given twice (the same kernel as ${opt_kernels[j]}): each kernel once"
+		done
+	done
 }
 
 # A value taken from the next argument must not look like an option:
@@ -358,6 +422,8 @@ prog_limit() {
 	local path=$1 prog=$2 limit n
 	limit=$(profile_value timeout "$prog")
 	is_uint "$limit" || limit=300
+	# an emulated guest (vm/boot.sh under TCG) runs several times slower
+	[ "${PINFORK_VM_TCG:-}" != 1 ] || limit=$((limit * TCG_SLOWDOWN))
 	if [ -n "$opt_timeout" ]; then
 		n=$("$path" --list "${args[@]}" 2>/dev/null | wc -l || true)
 		n=$((n * opt_timeout + 30))
@@ -597,24 +663,36 @@ tap_line() {
 
 # Whether DIR holds only what run.sh writes, and was made by it.
 is_our_results() {
-	local dir=$1
+	local dir=$1 entry
 	[ -f "$dir/$RESULTS_MARK" ] || [ -f "$dir/output.tap" ] || return 1
-	! (cd "$dir" && ls -A) | grep -qvxE "$RESULTS_ENTRIES"
+	for entry in $(cd "$dir" && ls -A | grep -vxE "$RESULTS_ENTRIES"); do
+		is_kernel_folder "$dir" "$entry" || return 1
+	done
+}
+
+# A kernel's folder of a run on several kernels: a results folder of ours
+# named by its label.
+is_kernel_folder() { # dir entry
+	[[ $2 =~ ^[a-z0-9][a-z0-9._-]*$ ]] && [ -d "$1/$2" ] && [ ! -L "$1/$2" ] &&
+		[ -f "$1/$2/$RESULTS_MARK" ] && is_our_results "$1/$2"
 }
 
 # An existing --results folder: empty, or an earlier run's (emptied here).
 # Anything else is refused: results of two runs must never be mixed.
 reuse_results_dir() {
-	local dir=$1 entries
+	local dir=$1 entries entry
 	[ -d "$dir" ] || usage_error "--results $dir: exists and is not a folder"
 	entries=$(cd "$dir" && ls -A) || usage_error "--results $dir: cannot read it"
-	[ -n "$entries" ] || return 0
+	[ -n "$entries" ] && [ "$entries" != "$RESULTS_MARK" ] || return 0	# new, or made for a kernel
 	if ! is_our_results "$dir"; then
 		usage_error "--results $dir: not empty and not (only) a pinfork results folder: give a new or empty folder"
 	fi
 	say "results: $dir holds an earlier run's results: removing them first"
 	(cd "$dir" && ls -A | grep -xE "$RESULTS_ENTRIES" | xargs -r -d '\n' rm -rf --) ||
 		die "cannot empty $dir"
+	for entry in $(cd "$dir" && ls -A); do	# what is left: kernels' folders
+		rm -rf -- "${dir:?}/$entry" || die "cannot empty $dir"
+	done
 }
 
 make_results_dir() {
@@ -675,6 +753,9 @@ on_signal() {
 	run)
 		say "interrupted ($sig): stopping the running program"
 		stop_program ;;
+	kernels)
+		say "interrupted ($sig): stopping the kernels' runs"
+		stop_kernels ;;
 	esac
 }
 
@@ -902,6 +983,7 @@ run_suite() {
 	fi
 	results=$top
 	write_dmesg
+	write_matrix "$top" "$top"
 	echo
 	echo "Results: $top"
 	final_status
@@ -974,17 +1056,321 @@ compare_results() {
 	}' "$old/records.tsv" "$new/records.tsv"
 }
 
-# ---- VM mode -------------------------------------------------------------------
+# ---- other kernels: VMs and kernel matrices -------------------------------------
 
-run_in_vm() {
-	make_results_dir
-	cd "$REPO"
-	say "running in a VM with kernel $opt_kernel; results: $results"
-	local modules=() build_env=()
+# --kernel runs: each kernel is a child process (run.sh on this machine for
+# 'host', vm/boot.sh running run.sh in the guest otherwise) that writes a
+# normal results folder. One kernel: the results folder is its folder; more:
+# a folder per kernel, named by its label, and the matrix over them.
+VM_BOOT=${PINFORK_VM_BOOT:-$REPO/vm/boot.sh}	# the check puts a stand-in here
+VM_CPUS=2 VM_GIB=4	# what one VM takes: vm/boot.sh's -smp 2 and 3 GiB, plus qemu
+k_label=() k_release=() k_what=() k_error=() k_pid=() k_start=() k_rc=() k_secs=()
+k_result=() k_stop=() k_tee=()
+
+only_host() { [ ${#opt_kernels[@]} -eq 1 ] && [ "${opt_kernels[0]}" = host ]; }
+
+# How many kernels run at once: --parallel, else one per 2 x VM_CPUS cpus and
+# VM_GIB GiB available (a VM's cpus are busy; half the machine is left for
+# qemu's own threads and the host), at least one.
+kernel_slots() {
+	local by_cpu by_mem avail_kb
+	if [ -n "$opt_parallel" ]; then
+		printf '%s' "$opt_parallel"
+		return 0
+	fi
+	by_cpu=$(($(nproc) / (2 * VM_CPUS)))
+	avail_kb=$(awk '/^MemAvailable:/ { print $2; exit }' /proc/meminfo 2>/dev/null || true)
+	by_mem=$((${avail_kb:-0} / (VM_GIB * 1024 * 1024)))
+	[ "$by_mem" -ge "$by_cpu" ] || by_cpu=$by_mem
+	[ "$by_cpu" -ge 1 ] || by_cpu=1
+	printf '%s' "$by_cpu"
+}
+
+# A folder name that says what a kernel is: host-6.18.44, debian-6.1.0-57,
+# debian-6.12.117 (Debian's flavour and ABI suffixes dropped), deb-...,
+# bzimage-...; [a-z0-9._-] only. Without a release: what was asked.
+kernel_label() { # asked release
+	local asked=$1 rel=$2 kind
+	case "$asked" in
+	host) kind=host ;;
+	debian*) kind=debian ;;
+	*.deb) kind=deb ;;
+	*) kind=bzimage ;;
+	esac
+	if [ -z "$rel" ]; then
+		rel=${asked##*/}
+		[ "$kind" != debian ] || rel=${rel#debian}
+	fi
+	rel=${rel%-amd64}
+	rel=${rel%+deb[0-9]*}
+	printf '%s-%s' "$kind" "${rel#-}" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9._\n-' '-' |
+		sed 's/--*/-/g; s/-$//'
+}
+
+# Labels are unique: a second one gets -2, a third -3...
+unique_label() {
+	local label=$1 n=1 try=$1 l taken
+	while :; do
+		taken=''
+		for l in "${k_label[@]}"; do [ "$l" != "$try" ] || taken=1; done
+		[ -n "$taken" ] || break
+		n=$((n + 1))
+		try=$label-$n
+	done
+	printf '%s' "$try"
+}
+
+# Release and label of every kernel (vm/boot.sh --resolve fetches a named
+# kernel now); a kernel that cannot be resolved is an error of its own.
+resolve_kernels() {
+	local i k out err=$run_tmp/resolve.err modules=()
+	[ -z "$opt_modules" ] || modules=(--modules "$opt_modules")
+	for i in "${!opt_kernels[@]}"; do
+		k=${opt_kernels[i]}
+		k_release[i]='' k_what[i]='' k_error[i]=''
+		: >"$err"
+		if [ "$k" = host ]; then
+			k_release[i]=$(uname -r)
+			k_what[i]="this machine's kernel"
+		elif out=$("$VM_BOOT" --kernel "$k" "${modules[@]}" --resolve 2>"$err" </dev/null); then
+			k_release[i]=${out%%$'\t'*}
+			k_what[i]=${out#*$'\t'}
+		else
+			k_error[i]="could not be resolved: $(sed -n 's/^# vm: error: //p' "$err" | tail -n 1)"
+		fi
+		sed '/^# vm: error: /d' "$err" >&2
+		k_label[i]=$(unique_label "$(kernel_label "$k" "${k_release[i]}")")
+	done
+}
+
+kernel_dir() { # index
+	if [ ${#opt_kernels[@]} -eq 1 ]; then printf '%s' "$top"; else printf '%s/%s' "$top" "${k_label[$1]}"; fi
+}
+
+# The console of a kernel's run: next to its folder when there are several
+# (the guest run empties its own folder first), else in the scratch folder.
+kernel_log() { # index
+	if [ ${#opt_kernels[@]} -eq 1 ]; then printf '%s' "$run_tmp/kernel-0.log"; else printf '%s/%s.log' "$top" "${k_label[$1]}"; fi
+}
+
+# The command that runs the suite on kernel INDEX into DIR; sets kcmd.
+kernel_command() { # index dir
+	local k=${opt_kernels[$1]} dir=$2 modules=() build_env=()
+	if [ "$k" = host ]; then
+		kcmd=("$(realpath -- "${BASH_SOURCE[0]}")" --no-install "${vm_args[@]}" --results "$dir")
+		return 0
+	fi
 	[ -z "$opt_modules" ] || modules=(--modules "$opt_modules")
 	[ -z "${PINFORK_BUILD:-}" ] || build_env=(env "PINFORK_BUILD=$BUILD")
-	exec "$REPO/vm/boot.sh" --kernel "$opt_kernel" "${modules[@]}" --share "$results" \
-		--share "$REPO" -- "${build_env[@]}" ./run.sh --no-install --prebuilt "${vm_args[@]}" --results "$results"
+	kcmd=("$VM_BOOT" --kernel "$k" "${modules[@]}" --share "$dir" --share "$REPO" --
+		"${build_env[@]}" ./run.sh --no-install --prebuilt "${vm_args[@]}" --results "$dir")
+}
+
+# Starts the run of kernel INDEX in the background (from the repository: the
+# guest's cwd is the host's). Alone, its output goes to the terminal too.
+start_kernel() { # index
+	local i=$1 dir log out_fd err
+	dir=$(kernel_dir "$i") log=$(kernel_log "$i")
+	k_start[i]=$(usec) k_stop[i]='' k_tee[i]='' k_pid[i]=''
+	err=$( { mkdir -p -- "$dir" && : >"$dir/$RESULTS_MARK" && : >"$log"; } 2>&1) || k_error[i]="cannot create $dir: ${err##*: }"
+	if [ -n "${k_error[i]}" ]; then
+		finish_kernel "$i" 125
+		return 0
+	fi
+	if [ "$opt_kernel_show" = 1 ]; then
+		say "kernel ${k_label[i]}: ${k_release[i]}, ${k_what[i]}"
+	else
+		say "kernel ${k_label[i]}: started (${k_release[i]}, ${k_what[i]}); its output: $log"
+	fi
+	[ "${opt_kernels[i]}" = host ] || say "running in a VM with kernel ${opt_kernels[i]}; results: $dir"
+	kernel_command "$i" "$dir"
+	if [ "$opt_kernel_show" = 1 ]; then
+		# a Ctrl-C is for the kernel's run, which ends its output itself
+		exec {out_fd}> >(trap '' INT TERM HUP; exec tee -a "$log")
+		k_tee[i]=$!
+	else
+		exec {out_fd}>>"$log"
+	fi
+	(cd "$REPO" && exec "${kcmd[@]}") </dev/null >&"$out_fd" 2>&1 &
+	k_pid[i]=$!
+	exec {out_fd}>&-
+}
+
+# Its result from its exit status; a VM that failed leaves error.txt.
+finish_kernel() { # index rc
+	local i=$1 rc=$2 dir
+	dir=$(kernel_dir "$i")
+	k_rc[i]=$rc k_pid[i]='' k_secs[i]=$(seconds_since "${k_start[i]}")
+	if [ -n "${k_tee[i]}" ]; then
+		wait_output "${k_tee[i]}"
+		k_tee[i]=''
+	fi
+	case "$rc" in
+	0) k_result[i]=pass ;;
+	1) k_result[i]=fail ;;
+	4) k_result[i]=none ;;
+	*) k_result[i]=error ;;
+	esac
+	[ -z "$interrupted" ] || [ "$rc" = 0 ] || [ "$rc" = 4 ] || k_result[i]=interrupted
+	[ "${k_result[i]}" != error ] || write_kernel_error "$i" "$rc" "$dir"
+	say "kernel ${k_label[i]}: ${k_result[i]} (exit $rc) after ${k_secs[i]} s${k_error[i]:+: ${k_error[i]}}"
+}
+
+# A kernel whose run failed as a whole (not fetched, no boot, the guest
+# died): error.txt says why, and the case vm/boot (status error, that
+# reason) joins its records, so that its results (results.json, junit.xml,
+# the matrix) show the error, never a kernel without cases.
+write_kernel_error() { # index rc dir
+	local i=$1 rc=$2 dir=$3 why programs=()
+	why=$( { grep -a '^# vm: error: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 1)
+	why=${why#\# vm: error: }
+	why=${k_error[i]:-${why:-its run ended with exit $rc}}
+	k_error[i]=$why
+	{
+		echo "kernel ${opt_kernels[i]} (${k_release[i]:-release unknown}): exit $rc: $why"
+		{ grep -a '^# vm: ' "$(kernel_log "$i")" 2>/dev/null || true; } | tail -n 40
+	} >"$dir/error.txt" 2>/dev/null || note_write_error "$dir/error.txt: cannot write it"
+	printf 'vm\tboot\terror\t%s\t%s\tthe kernel was fetched, booted and ran the suite\t\t\t\n' \
+		"${k_secs[i]}" "$(printf '%s' "kernel ${opt_kernels[i]}: $why" | tr '\t\n\\' '  /')" \
+		>>"$dir/records.tsv" 2>/dev/null || note_write_error "$dir/records.tsv: cannot write it"
+	[ ! -f "$dir/programs.tsv" ] || programs=(--programs "$dir/programs.tsv")
+	"$REPORT" --records "$dir/records.tsv" "${programs[@]}" --json "$dir/results.json" \
+		--junit "$dir/junit.xml" --kernel "${k_release[i]:-unknown}" --profile "$profile" \
+		--seconds "${k_secs[i]}" --summary >"$dir/summary.txt" 2>>"$run_tmp/report-errors" </dev/null || true
+	[ -s "$dir/results.json" ] || note_write_error "$dir/results.json: not written by pinfork-report"
+}
+
+# Reaps the kernels' runs that ended; sets running (how many still run).
+reap_kernels() {
+	local i rc
+	running=0
+	for i in "${!opt_kernels[@]}"; do
+		[ -n "${k_pid[i]:-}" ] || continue
+		if kill -0 "${k_pid[i]}" 2>/dev/null; then
+			running=$((running + 1))
+			continue
+		fi
+		rc=0
+		wait "${k_pid[i]}" 2>/dev/null || rc=$?
+		finish_kernel "$i" "$rc"
+	done
+}
+
+# Every process below PID, deepest first.
+descendants() {
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		descendants "$c"
+		printf '%s\n' "$c"
+	done
+}
+
+# TERM to every kernel's run (vm/boot.sh stops its qemu; run.sh its
+# program); what still runs 3 x KILL_GRACE seconds later is KILLed with
+# everything it started.
+stop_kernels() {
+	local i now
+	now=$(usec)
+	for i in "${!opt_kernels[@]}"; do
+		[ -n "${k_pid[i]:-}" ] || continue
+		if [ -z "${k_stop[i]}" ]; then
+			k_stop[i]=$now
+			kill -TERM "${k_pid[i]}" 2>/dev/null || true
+		elif [ $((now - k_stop[i])) -gt $((3 * KILL_GRACE * 1000000)) ]; then
+			descendants "${k_pid[i]}" | xargs -r kill -KILL 2>/dev/null || true
+			kill -KILL "${k_pid[i]}" 2>/dev/null || true
+		fi
+	done
+}
+
+write_kernels_tsv() {
+	local i file=$top/kernels.tsv
+	{
+		printf 'label\tkernel\trelease\texit\tseconds\tresult\n'
+		for i in "${!opt_kernels[@]}"; do
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${k_label[i]}" "${opt_kernels[i]}" \
+				"${k_release[i]:--}" "${k_rc[i]:--}" "${k_secs[i]:--}" "${k_result[i]:-not-run}"
+		done
+	} >"$file" 2>/dev/null || note_write_error "$file: cannot write it"
+}
+
+# The matrix and report.html/summary.md of TOP over the results folders
+# DIR... (pinfork-report --matrix); without them the run goes on, warned.
+write_matrix() { # top dir...
+	local err=$run_tmp/matrix.err rc=0
+	"$REPORT" --matrix "$@" >/dev/null 2>"$err" </dev/null || rc=$?
+	case "$rc" in
+	0|1|4) [ -s "$1/report.html" ] || say "warning: pinfork-report --matrix wrote no $1/report.html" ;;
+	*) say "warning: no matrix or report.html: pinfork-report --matrix exit $rc: $(head -n 1 "$err")" ;;
+	esac
+	return 0
+}
+
+show_kernels() {
+	local i
+	echo
+	echo "pinfork kernels"
+	printf '  %-24s %-28s %-11s %5s %9s\n' label release result exit seconds
+	for i in "${!opt_kernels[@]}"; do
+		printf '  %-24s %-28s %-11s %5s %9s\n' "${k_label[i]}" "${k_release[i]:--}" \
+			"${k_result[i]:-not-run}" "${k_rc[i]:--}" "${k_secs[i]:--}"
+	done
+}
+
+# 1 when a kernel failed, erred, did not run or the run was interrupted; 4
+# when no kernel ran a case; else 0.
+kernels_status() {
+	local i none=1
+	if [ -s "$run_tmp/write-errors" ]; then
+		say "the results in $top are incomplete: could not write:"
+		sort -u "$run_tmp/write-errors" | sed 's/^/run.sh:   /' >&2
+		return 1
+	fi
+	[ -z "$interrupted" ] || return 1
+	for i in "${!opt_kernels[@]}"; do
+		case "${k_result[i]:-not-run}" in
+		pass) none=0 ;;
+		none) ;;
+		*) return 1 ;;
+		esac
+	done
+	[ "$none" = 0 ] || { say "no case ran on any kernel (exit 4)"; return 4; }
+	return 0
+}
+
+run_kernels() {
+	local slots next=0 running=0 i dirs=()
+	make_run_tmp
+	make_results_dir
+	top=$results
+	resolve_kernels
+	slots=$(kernel_slots)
+	opt_kernel_show=0
+	[ "$slots" -gt 1 ] && [ ${#opt_kernels[@]} -gt 1 ] || opt_kernel_show=1
+	say "results: $top; ${#opt_kernels[@]} kernel(s), $slots at a time: ${k_label[*]}"
+	phase=kernels
+	while :; do
+		while [ -z "$interrupted" ] && [ "$running" -lt "$slots" ] && [ "$next" -lt ${#opt_kernels[@]} ]; do
+			start_kernel "$next"
+			next=$((next + 1))
+			reap_kernels
+		done
+		reap_kernels
+		if [ "$running" -eq 0 ]; then
+			[ -z "$interrupted" ] && [ "$next" -lt ${#opt_kernels[@]} ] || break
+			continue
+		fi
+		sleep 0.2 || true	# a Ctrl-C kills the sleep too: not an error (set -e)
+		[ -z "$interrupted" ] || stop_kernels
+	done
+	phase=report
+	write_kernels_tsv
+	for i in "${!opt_kernels[@]}"; do dirs+=("$(kernel_dir "$i")"); done
+	write_matrix "$top" "${dirs[@]}"
+	show_kernels
+	echo
+	echo "Results: $top"
+	kernels_status
 }
 
 # Removes the private scratch folder; stops a lock wait still going.
@@ -1020,8 +1406,8 @@ main() {
 	cmdline=("$@")
 	parse_args "$@"
 	profile=${opt_profile:-full}
-	if [ -n "$opt_kernel" ] && [ ! -x "$REPO/vm/boot.sh" ]; then
-		usage_error "--kernel needs vm/boot.sh, which this tree does not have yet"
+	if [ ${#opt_kernels[@]} -gt 0 ] && ! only_host && [ ! -x "$VM_BOOT" ]; then
+		usage_error "--kernel needs $VM_BOOT, which this tree does not have"
 	fi
 	if [ "$opt_restore" = 1 ]; then
 		take_run_lock	# never restore under a running run
@@ -1032,7 +1418,7 @@ main() {
 		compare_results "${opt_compare[@]}"
 		exit $?
 	fi
-	if [ "$opt_list" = 0 ] && [ -z "$opt_kernel" ]; then
+	if [ "$opt_list" = 0 ] && [ ${#opt_kernels[@]} -eq 0 ]; then
 		make_run_tmp
 		take_run_lock	# before the build: it replaces the programs
 	fi
@@ -1044,7 +1430,10 @@ main() {
 		list_cases
 		exit 0
 	fi
-	[ -z "$opt_kernel" ] || run_in_vm
+	if [ ${#opt_kernels[@]} -gt 0 ]; then
+		run_kernels
+		exit 0	# run_kernels' status ends the run (set -e) when it is not 0
+	fi
 	if [ "$(id -u)" -ne 0 ]; then
 		say "warning: not root: cases that need root (system knobs, hugetlb, KSM, RDMA, the kernel log) will SKIP"
 	fi

@@ -6,9 +6,13 @@
 #   vm/boot.sh --kernel K [--modules DIR] [--timeout S] [--boot-timeout S]
 #              [--mem MB] [--hugepages N] [--accel auto|kvm|tcg] [--verbose]
 #              [--no-pvh] [--share HOSTDIR]... -- CMD [ARGS...]
+#   vm/boot.sh --kernel K [--modules DIR] --resolve
 #
-# K: a bzImage/vmlinuz, a Debian linux-image .deb, or "debian" (this machine's
-# Debian release's current linux-image-amd64, fetched with apt-get download).
+# K: a bzImage/vmlinuz, a Debian linux-image .deb, or a name: "debian" or
+# "debian-6.1" (what linux-image-amd64 points to), "debian-6.12" (Debian 12's
+# bookworm-security 6.12), fetched with apt-get download and cached.
+# --resolve: fetch K if needed, print "RELEASE<tab>WHAT" (its kernel release
+# and what it is), boot nothing.
 # Exit status: CMD's, or 125 when the VM itself failed ("# vm: error: ...").
 set -euo pipefail
 
@@ -26,14 +30,14 @@ BOOT_MODULES=(virtio_pci virtio_blk virtio_net 9pnet_virtio 9p overlay
 	crc32c_generic crc32c_intel ext4)
 
 kernel='' moddir='' moddir_src='' timeout=1800 boot_timeout=120 mem=3072 hugepages=32
-accel=${PINFORK_VM_ACCEL:-auto} verbose=0 pvh=1
+accel=${PINFORK_VM_ACCEL:-auto} verbose=0 pvh=1 resolve_only=0
 shares=()
 
 say() { printf '# vm: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 125; }
 
 usage() {
-	sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 125
 }
 
@@ -54,14 +58,15 @@ parse_args() {
 		--accel) accel=${2:?}; shift ;;
 		--verbose|-v) verbose=1 ;;
 		--no-pvh) pvh=0 ;;
-		-h|--help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+		--resolve) resolve_only=1 ;;
+		-h|--help) sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
 		--) shift; break ;;
 		*) say "unknown argument: $1"; usage ;;
 		esac
 		shift
 	done
 	[ -n "$kernel" ] || { say "--kernel is required"; usage; }
-	[ $# -gt 0 ] || { say "no command given after --"; usage; }
+	[ $# -gt 0 ] || [ "$resolve_only" = 1 ] || { say "no command given after --"; usage; }
 	cmd=("$@")
 	local n
 	for n in "$timeout" "$boot_timeout" "$mem" "$hugepages"; do
@@ -149,19 +154,49 @@ unpack_deb() {
 	echo "$dir"
 }
 
-# "debian": the package linux-image-amd64 currently points to.
-fetch_debian_kernel() {
-	local pkg='' ver='' dir tmp deb stamp memo=$CACHE_DIR/kernels/debian.resolved s
-	# apt-cache takes seconds here: remember its answer until the apt
-	# lists change (apt-get update renames files into the folder).
+# ---- named Debian kernels: one resolver per name family; each prints a
+# package name (apt-cache: seconds, so fetch_apt_kernel remembers the answer).
+# shellcheck disable=SC2317 # the resolvers are called by name
+
+# "debian", "debian-6.1": what linux-image-amd64 points to (bookworm: 6.1).
+debian_default_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+
+# "debian-6.12": bookworm-security's 6.12, what the meta package
+# linux-image-6.12-amd64 depends on, else the newest
+# linux-image-6.12.*+deb12-amd64-unsigned that has a candidate.
+# shellcheck disable=SC2317 # called by name
+debian_612_package() {
+	local pkg
+	pkg=$(apt-cache depends linux-image-6.12-amd64 2>/dev/null |
+		awk '/Depends: linux-image-6\.12\.[0-9]/ { print $2; exit }')
+	if [ -z "$pkg" ]; then
+		for pkg in $(apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+			grep -E '^linux-image-6[.]12[.][0-9]+[+]deb12-amd64-unsigned$' | sort -rV); do
+			apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [0-9]' && break
+			pkg=''
+		done
+	fi
+	printf '%s' "$pkg"
+}
+
+# The kernel NAME (a name family above) as an unpacked folder in the cache.
+# A package is downloaded once; the apt answer is remembered until the apt
+# lists change. Offline (no answer), the newest cached kernel of the family
+# (its folder names match CACHED, a glob) will do.
+fetch_apt_kernel() {
+	local name=$1 resolver=$2 cached=$3 pkg='' ver='' dir tmp deb stamp s
+	local memo=$CACHE_DIR/kernels/$name.resolved
+	# apt-get update renames files into the folder: its mtime changes
 	stamp=$(stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0)
 	if [ -f "$memo" ]; then
 		read -r s pkg ver < "$memo" || true
 		[ "$s" = "$stamp" ] && [ -d "$CACHE_DIR/kernels/${pkg}_$ver" ] || pkg=''
 	fi
 	if [ -z "$pkg" ]; then
-		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-			awk '/Depends: linux-image-[0-9]/ { print $2; exit }') || true
+		pkg=$("$resolver") || true
 		[ -n "$pkg" ] && ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 	fi
 	if [ -n "$pkg" ] && [ -n "$ver" ] && [ "$ver" != "(none)" ]; then
@@ -170,7 +205,7 @@ fetch_debian_kernel() {
 			say "fetching $pkg $ver"
 			tmp=$(mktemp -d "$CACHE_DIR/kernels/.fetch.XXXXXX")
 			# _apt cannot write into a root-only temp dir; fine, it warns.
-			(cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>"$tmp/apt.err") ||
+			(cd "$tmp" && timeout 900 apt-get download -q "$pkg=$ver" >/dev/null 2>"$tmp/apt.err") ||
 				{ cat "$tmp/apt.err" >&2; rm -rf "$tmp"; die "apt-get download $pkg failed"; }
 			deb=$(echo "$tmp"/*.deb)
 			unpack_deb "$deb" "${pkg}_$ver" >/dev/null
@@ -178,12 +213,23 @@ fetch_debian_kernel() {
 		fi
 		echo "$stamp $pkg $ver" > "$memo"
 	else
-		# Offline or no apt lists: the newest one already cached will do.
-		dir=$(find "$CACHE_DIR/kernels" -maxdepth 1 -name 'linux-image-*-amd64_*' |
-			sort -V | tail -n1)
-		[ -n "$dir" ] || die "cannot resolve linux-image-amd64 (try apt-get update)"
+		dir=$(find "$CACHE_DIR/kernels" -maxdepth 1 -name "$cached" | sort -V | tail -n1)
+		[ -n "$dir" ] || die "cannot resolve the kernel '$name' from the apt lists, and none is cached (try apt-get update)"
+		say "$name: no answer from apt; using the newest cached: ${dir##*/}"
 	fi
 	echo "$dir"
+}
+
+# Prints the unpacked folder of a kernel NAME; fails for what is no name.
+fetch_named_kernel() {
+	case "$1" in
+	debian|debian-6.1)
+		# the newest cached 6.1 when offline (not 6.12, cached as well)
+		fetch_apt_kernel debian debian_default_package 'linux-image-6.1.*-amd64_*' ;;
+	debian-6.12)
+		fetch_apt_kernel debian-6.12 debian_612_package 'linux-image-6.12.*-amd64*_*' ;;
+	*) return 1 ;;
+	esac
 }
 
 # Sets kimg, kver, moddir, kname from $kernel/$moddir.
@@ -193,9 +239,9 @@ resolve_kernel() {
 	exec {lockfd}>"$CACHE_DIR/kernels/.lock"
 	flock "$lockfd"
 	case "$kernel" in
-	debian)
-		dir=$(fetch_debian_kernel)
-		kname="debian $(basename "$dir")"
+	debian|debian-6.1|debian-6.12)
+		dir=$(fetch_named_kernel "$kernel")
+		kname="$kernel $(basename "$dir")"
 		;;
 	*.deb)
 		[ -f "$kernel" ] || die "no such file: $kernel"
@@ -369,12 +415,12 @@ cleanup() {
 		sleep 0.5
 		kill -KILL "$qpid" 2>/dev/null || true
 	fi
-	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null
-	[ -n "$work" ] && rm -rf "$work"
+	[ -z "$fpid" ] || kill "$fpid" 2>/dev/null || true
+	[ -z "$work" ] || rm -rf "$work"
 	return 0
 }
 # shellcheck disable=SC2317
-on_signal() { say "interrupted"; cleanup; trap - EXIT; exit "$1"; }
+on_signal() { trap - ERR EXIT; say "interrupted"; cleanup; exit "$1"; }
 
 # Is $1 hidden in the guest by a fresh mount?
 masked() {
@@ -437,8 +483,9 @@ prepare_run() {
 		echo "cd -- $(printf '%q' "$(pwd -P)") || exit 125"
 		echo "export HOME=/root USER=root LOGNAME=root SHELL=/bin/bash"
 		echo "export PINFORK_VM=1 PINFORK_SCRATCH=$SCRATCH_MNT"
+		[ "$accel" != tcg ] || echo "export PINFORK_VM_TCG=1"	# run.sh allows slower programs
 		for v in TERM LANG LC_ALL TZ $(compgen -e | grep '^PINFORK_' || true); do
-			case "$v" in PINFORK_VM|PINFORK_SCRATCH|PINFORK_VM_ACCEL) continue ;; esac
+			case "$v" in PINFORK_VM|PINFORK_SCRATCH|PINFORK_VM_ACCEL|PINFORK_VM_TCG) continue ;; esac
 			[ -n "${!v+x}" ] && echo "export $v=$(printf '%q' "${!v}")"
 		done
 		printf 'exec'
@@ -455,6 +502,11 @@ qemu_args() {
 	# Under TCG, crypto self-tests and ACPI PCI IRQ routing (~0.2 s per
 	# device) are the biggest avoidable costs of a boot.
 	append+=" tsc=reliable no_timer_check cryptomgr.notests acpi=noirq"
+	# Emulated, zeroing a few hundred MiB takes tens of seconds: Debian's 6.1
+	# reported "soft lockup - CPU#0 stuck for 23s" in clear_page_erms during
+	# pin_mm's compaction case, a taint the kernel-log oracle then blames on
+	# the next case. The longest threshold (2 x 60 s) keeps real lockups.
+	[ "$accel" != tcg ] || append+=" watchdog_thresh=60"
 	append+=" ${PINFORK_VM_APPEND:-}"
 	if [ "$verbose" = 1 ]; then append+=" loglevel=7"; else append+=" quiet loglevel=3"; fi
 	# shellcheck disable=SC2054 # commas are qemu's, not array separators
@@ -557,6 +609,10 @@ main() {
 	trap 'on_signal 143' TERM
 	trap 'on_signal 129' HUP
 	resolve_kernel
+	if [ "$resolve_only" = 1 ]; then
+		printf '%s\t%s\n' "$kver" "$kname"
+		exit 0
+	fi
 	choose_accel
 	prune_cache
 	boot_img=$kimg
