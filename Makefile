@@ -35,9 +35,10 @@ msg  = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 HELPER_SO := $(BUILD)/lib/libpinfork_helper.so
-# pinfork-report's kernel matrix (--matrix): harness/matrix*.c, not in the library
-MATRIX_SRCS := $(wildcard harness/matrix*.c)
-LIB_SRCS  := $(filter-out harness/restore_main.c harness/report.c $(MATRIX_SRCS),$(wildcard harness/*.c) $(filter-out lib/helper/%,$(wildcard lib/*/*.c)))
+# pinfork-report (harness/report*.c) and its kernel matrix (--matrix,
+# harness/matrix*.c): not in the library
+REPORT_SRCS := $(wildcard harness/report*.c harness/matrix*.c)
+LIB_SRCS  := $(filter-out harness/restore_main.c $(REPORT_SRCS),$(wildcard harness/*.c) $(filter-out lib/helper/%,$(wildcard lib/*/*.c)))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -100,7 +101,7 @@ $(BUILD)/pinfork-restore: $(BUILD)/harness/restore_main.o $(BUILD)/libpinfork.a
 	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Results writer for run.sh: no test library needed.
-$(BUILD)/pinfork-report: $(BUILD)/harness/report.o $(MATRIX_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/harness/fixes.o
+$(BUILD)/pinfork-report: $(REPORT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/harness/fixes.o
 	$(call msg,LD,$@)$(CC) $(CFLAGS) -o $@ $^
 # report.html's page, embedded by .incbin
 $(BUILD)/harness/matrix_html.o: harness/matrix_page.html

@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "report_json.h"
+#include "report_out.h"
+
 /* The statuses of records.tsv, in report.c's order, then "did not run". */
 enum mx_status { MX_PASS, MX_FAIL, MX_SKIP, MX_XFAIL, MX_XPASS, MX_ERROR,
 		 MX_TIMEOUT, MX_NONE, MX_STATUSES };
@@ -74,13 +77,17 @@ void mx_find_rows(struct mx_matrix *m, const char *self);
 
 /* matrix_out.c */
 int mx_is_bad(enum mx_status st);
-void mx_json_str(FILE *f, const char *s);	/* HTML-safe JSON string */
 FILE *mx_open_output(const char *dir, const char *name, char **path);
-int mx_close_output(FILE *f, const char *path);
 int mx_write_tsv(const struct mx_matrix *m, const char *dir);
 int mx_write_json(const struct mx_matrix *m, const char *dir);
 /* Interns every fix id the cases name; returns the pool size after. */
 int mx_intern_fix_ids(const struct mx_matrix *m);
+
+/* The matrix's JSON strings (matrix.json, report.html) are HTML-safe. */
+static inline void mx_json_str(FILE *f, const char *s)
+{
+	json_write_str(f, s, JSON_HTML);
+}
 
 /* matrix_env.c: a one-line summary of a kernel's env.txt */
 void mx_env_summary(const char *env, char *buf, size_t len);

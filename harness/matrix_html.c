@@ -247,7 +247,7 @@ int mx_write_html(const struct mx_matrix *m, const char *dir)
 	put_data(f, m);
 	marker += strlen(DATA_MARKER);
 	fwrite(marker, 1, pf_matrix_page_end - marker, f);
-	failed = mx_close_output(f, path);
+	failed = report_close_output(f, path);
 	free(path);
 	return failed;
 }

@@ -206,7 +206,7 @@ int mx_write_summary(const struct mx_matrix *m, const char *dir)
 	md_totals(f, m);
 	md_failures(f, m);
 	md_differs(f, m);
-	failed = mx_close_output(f, path);
+	failed = report_close_output(f, path);
 	free(path);
 	return failed;
 }

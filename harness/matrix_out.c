@@ -3,99 +3,23 @@
  * The matrix for machines: OUT/matrix.tsv (program, case, one status per
  * kernel, "-" where the case did not run there) and OUT/matrix.json
  * (kernels with their environment and totals, cases with each kernel's
- * status and reason, the fixes the cases guard). Also the JSON string
- * writer report.html shares: safe inside <script> (< > & as \u escapes,
- * invalid UTF-8 as U+FFFD).
+ * status and reason, the fixes the cases guard). Its strings, like
+ * report.html's, are report_json.c's JSON_HTML ones: safe inside <script>.
  */
 #include "matrix.h"
 #include "fixes.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
-static int utf8_len(const unsigned char *s)
-{
-	unsigned cp;
-	int len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-void mx_json_str(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
-
-	fputc('"', f);
-	while (*s) {
-		int len = utf8_len(s);
-
-		if (!len) {
-			fputs("\\ufffd", f);
-			s++;
-			continue;
-		}
-		if (len == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9))
-			fprintf(f, "\\u%04x", 0x2028 + (s[2] - 0xa8));	/* JS line breaks */
-		else if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\t')
-			fputs("\\t", f);
-		else if (*s < 0x20 || *s == '<' || *s == '>' || *s == '&' || *s == 0x7f)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fwrite(s, 1, len, f);
-		s += len;
-	}
-	fputc('"', f);
-}
-
 FILE *mx_open_output(const char *dir, const char *name, char **path)
 {
-	FILE *f;
-
 	*path = malloc(strlen(dir) + strlen(name) + 2);
 	if (!*path)
 		return NULL;
 	sprintf(*path, "%s/%s", dir, name);
-	f = fopen(*path, "w");
-	if (!f)
-		fprintf(stderr, "pinfork-report: cannot write %s: %s\n", *path, strerror(errno));
-	return f;
-}
-
-/* Closes f; 1 (and says why) when the file could not be written whole. */
-int mx_close_output(FILE *f, const char *path)
-{
-	int err = ferror(f) ? (errno ? errno : EIO) : 0;
-
-	if (fclose(f) && !err)
-		err = errno ? errno : EIO;
-	if (err)
-		fprintf(stderr, "pinfork-report: cannot write %s: %s\n", path, strerror(err));
-	return err != 0;
+	return report_open_output(*path);
 }
 
 /* Tabs and newlines in a TSV field as spaces. */
@@ -132,7 +56,7 @@ int mx_write_tsv(const struct mx_matrix *m, const char *dir)
 				: mx_status_names[c->cells[k].st]);
 		fputc('\n', f);
 	}
-	failed = mx_close_output(f, path);
+	failed = report_close_output(f, path);
 	free(path);
 	return failed;
 }
@@ -296,7 +220,7 @@ int mx_write_json(const struct mx_matrix *m, const char *dir)
 	fputs(m->ncases ? "\n  ],\n" : "],\n", f);
 	json_fixes(f, m);
 	fputs("}\n", f);
-	failed = mx_close_output(f, path);
+	failed = report_close_output(f, path);
 	free(path);
 	return failed;
 }

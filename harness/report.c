@@ -41,6 +41,8 @@
 #include <string.h>
 
 #include "matrix.h"
+#include "report_json.h"
+#include "report_out.h"
 
 enum status { ST_PASS, ST_FAIL, ST_SKIP, ST_XFAIL, ST_XPASS, ST_ERROR,
 	      ST_TIMEOUT, ST_COUNT };
@@ -547,60 +549,10 @@ static void count(int *totals)
 			progs[i].secs = progs[i].case_secs;
 }
 
-/* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
-static int utf8_len(const unsigned char *s)
+/* results.json's strings: invalid UTF-8 shown byte by byte (report_json.h) */
+static void json_str(FILE *f, const char *s)
 {
-	unsigned cp;
-	int len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return len;
-}
-
-static void json_str(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
-
-	fputc('"', f);
-	while (*s) {
-		int len = utf8_len(s);
-
-		if (!len) {
-			fprintf(f, "\\\\x%02x", *s++);	/* not UTF-8: show the byte */
-			continue;
-		}
-		switch (*s) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			if (*s < 0x20 || *s == 0x7f)
-				fprintf(f, "\\u%04x", *s);
-			else
-				fwrite(s, 1, len, f);
-		}
-		s += len;
-	}
-	fputc('"', f);
+	json_write_str(f, s, JSON_PLAIN);
 }
 
 /* A comma-separated list ("a,b") as a JSON array. */
@@ -730,30 +682,20 @@ static void json_flaky(FILE *f)
 	fputs(first ? "],\n" : "\n  ],\n", f);
 }
 
-/* Closes f; says which output could not be written, and why. */
-static void close_output(FILE *f, const char *path)
-{
-	int err = ferror(f) ? (errno ? errno : EIO) : 0;
-
-	if (fclose(f) && !err)
-		err = errno ? errno : EIO;
-	if (err) {
-		fprintf(stderr, "pinfork-report: cannot write %s: %s\n", path,
-			strerror(err));
-		write_failed = 1;
-	}
-}
-
+/* An output that cannot be written makes the exit 2 (report_out.h says why). */
 static FILE *open_output(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = report_open_output(path);
 
-	if (!f) {
-		fprintf(stderr, "pinfork-report: cannot write %s: %s\n", path,
-			strerror(errno));
+	if (!f)
 		write_failed = 1;
-	}
 	return f;
+}
+
+static void close_output(FILE *f, const char *path)
+{
+	if (report_close_output(f, path))
+		write_failed = 1;
 }
 
 static void write_json(const char *path, const struct meta *m, const int *totals)
@@ -828,7 +770,7 @@ static void xml_str(FILE *f, const char *str, int attr)
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 
 	while (*s) {
-		int len = utf8_len(s);
+		int len = utf8_valid_len(s, 1);
 
 		if (!len || (*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')) {
 			fprintf(f, "\\x%02x", *s++);

@@ -5,7 +5,7 @@ r7_json() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
 r7_xml() { $PY -c "import sys, xml.etree.ElementTree as E; d=E.parse(sys.argv[1]).getroot(); $2" "$1"; }
 r7_report=$WORK/report-asan
 if ! ${CC:-gcc} -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
-	-Iharness -o "$r7_report" harness/report.c harness/fixes.c harness/matrix*.c 2>"$WORK/r7.err"; then
+	-Iharness -o "$r7_report" harness/report*.c harness/fixes.c harness/matrix*.c 2>"$WORK/r7.err"; then
 	fail "cannot build pinfork-report with ASan: $(head -3 "$WORK/r7.err")"
 	r7_report=$BUILD/pinfork-report
 fi

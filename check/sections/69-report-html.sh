@@ -5,7 +5,7 @@ section "pinfork-report --matrix: matrix.tsv, matrix.json, summary.md and report
 # 10-kernel folders); the browser part is skipped when chromium is absent
 # (.ci/packages.d/report.list installs it).
 r9_report=$WORK/matrix-asan
-r9_srcs="harness/report.c harness/fixes.c $(ls harness/matrix*.c)"
+r9_srcs="$(ls harness/report*.c) harness/fixes.c $(ls harness/matrix*.c)"
 # shellcheck disable=SC2086
 if ! ${CC:-gcc} -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-Iharness -o "$r9_report" $r9_srcs 2>"$WORK/r9.err"; then
