@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A results folder's cases, into kernel k's column of the matrix: its
- * records.tsv read as report.c reads it (a line too short to name its case
- * is an ERROR case "damaged-record-line-N", an unknown status an ERROR that
- * says so, a case recorded twice keeps its worst outcome) and its
- * programs.tsv (a program that died without a failed case of its own is a
- * case, named after the program).
+ * records.tsv read as report.c reads it (report_records.c: a line too short
+ * to name its case is an ERROR case "damaged-record-line-N", an unknown
+ * status an ERROR that says so; a case recorded twice keeps its worst
+ * outcome) and its programs.tsv (a program that died without a failed case
+ * of its own is a case, named after the program).
  */
 #include "matrix.h"
+#include "report_records.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -15,47 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* record.h's nine, then the hints of a merged --repeat run (--cases-out) */
-#define RECORD_FIELDS 10
-
 /* The matrix being read, and each case's row by its "prog\tname" key id. */
 static struct mx_matrix *mx;
 static size_t cases_cap;
 static int *row_of_key;
 static int row_of_key_len;
-
-/* Undoes record.c's escaping (\t \n \\) in place. */
-static char *unescape(char *s)
-{
-	char *r = s, *w = s;
-
-	while (*r) {
-		if (r[0] == '\\' && r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-			r++;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return s;
-}
-
-static int split_tabs(char *line, char **f, int max)
-{
-	int n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max) {
-		f[n++] = line;
-		line = strchr(line, '\t');
-		if (!line)
-			break;
-		*line++ = '\0';
-	}
-	return n;
-}
 
 static enum mx_status parse_status(const char *s)
 {
@@ -128,18 +93,21 @@ static void put_result(size_t k, int prog, int name, enum mx_status st,
 	*cell = (struct mx_cell){ .st = st, .reason = reason, .diag = diag };
 }
 
-static void put_damaged(size_t k, const char *path, long lineno, char **fl, int n)
-{
-	char why[PATH_MAX + 128], name[64];
-	const char *texts[3] = {
-		"a case record the results writer could not read whole", "", "",
-	};
+/* The records file being read: kernel k's. */
+struct records_file {
+	size_t k;
+	const char *path;
+};
 
-	snprintf(name, sizeof(name), "damaged-record-line-%ld", lineno);
-	snprintf(why, sizeof(why),
-		 "damaged record: line %ld of %s has %d of the 9 fields (cut short by a crash?)",
-		 lineno, path, n);
-	put_result(k, mx_intern(*fl[0] ? fl[0] : "records"),
+static void put_damaged(void *ctx, long lineno, char **fl, int n)
+{
+	const struct records_file *rf = ctx;
+	char why[PATH_MAX + 128], name[64];
+	const char *texts[3] = { RECORD_DAMAGED_SUMMARY, "", "" };
+
+	record_damaged_name(name, sizeof(name), lineno);
+	record_damaged_why(why, sizeof(why), rf->path, lineno, n);
+	put_result(rf->k, mx_intern(*fl[0] ? fl[0] : "records"),
 		   mx_intern(n > 1 && *fl[1] ? fl[1] : name), MX_ERROR,
 		   mx_intern(why), 0, texts);
 }
@@ -160,29 +128,29 @@ static int diag_with_hints(const char *diag, const char *hints)
 	return id;
 }
 
-static void put_record(size_t k, char **fl)
+static void put_record(void *ctx, char **fl)
 {
+	const struct records_file *rf = ctx;
 	enum mx_status st = parse_status(fl[2]);
-	const char *texts[3] = { unescape(fl[5]), fl[6], fl[7] };
+	const char *texts[3] = { record_unescape(fl[5]), fl[6], fl[7] };
 	char why[128];
-	int reason = mx_intern(unescape(fl[4]));
+	int reason = mx_intern(record_unescape(fl[4]));
 
 	if (st == MX_STATUSES) {
 		st = MX_ERROR;
 		if (!reason) {
-			snprintf(why, sizeof(why), "damaged record: unknown status '%.64s'", fl[2]);
+			record_unknown_status_why(why, sizeof(why), fl[2]);
 			reason = mx_intern(why);
 		}
 	}
-	put_result(k, mx_intern(fl[0]), mx_intern(fl[1]), st, reason,
-		   diag_with_hints(unescape(fl[8]), unescape(fl[9])), texts);
+	put_result(rf->k, mx_intern(fl[0]), mx_intern(fl[1]), st, reason,
+		   diag_with_hints(record_unescape(fl[8]), record_unescape(fl[9])), texts);
 }
 
 static int read_records(size_t k, const char *dir)
 {
-	char path[PATH_MAX], *line = NULL, *fl[RECORD_FIELDS];
-	size_t cap = 0;
-	long lineno = 0;
+	char path[PATH_MAX];
+	struct records_file rf = { .k = k, .path = path };
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/records.tsv", dir);
@@ -191,22 +159,7 @@ static int read_records(size_t k, const char *dir)
 		fprintf(stderr, "pinfork-report: --matrix: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, f) > 0) {
-		char blank[RECORD_FIELDS][1] = { { 0 } };
-		int n = split_tabs(line, fl, RECORD_FIELDS);
-
-		lineno++;
-		if (n == 1 && !*fl[0])
-			continue;
-		if (n < 3 || !*fl[0] || !*fl[1]) {
-			put_damaged(k, path, lineno, fl, n);
-			continue;
-		}
-		for (int i = n; i < RECORD_FIELDS; i++)
-			fl[i] = blank[i];
-		put_record(k, fl);
-	}
-	free(line);
+	record_read_lines(f, put_record, put_damaged, &rf);
 	fclose(f);
 	return 0;
 }
@@ -234,7 +187,7 @@ static void read_programs(size_t k, const char *dir)
 
 		next = line + strcspn(line, "\n");
 		next += *next == '\n';
-		n = split_tabs(line, fl, 4);
+		n = record_split_tabs(line, fl, 4);
 		if (n < 3 || !*fl[0] || !strcmp(fl[2], "ok") || !strcmp(fl[2], "skip"))
 			continue;
 		prog = mx_intern(fl[0]);

@@ -43,6 +43,7 @@
 #include "matrix.h"
 #include "report_json.h"
 #include "report_out.h"
+#include "report_records.h"
 
 enum status { ST_PASS, ST_FAIL, ST_SKIP, ST_XFAIL, ST_XPASS, ST_ERROR,
 	      ST_TIMEOUT, ST_COUNT };
@@ -101,24 +102,6 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
-/* Undoes record.c's escaping (\t \n \\) in place. */
-static char *unescape(char *s)
-{
-	char *r = s, *w = s;
-
-	while (*r) {
-		if (r[0] == '\\' && r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-			r++;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return s;
-}
-
 static enum status parse_status(const char *s)
 {
 	for (int i = 0; i < ST_COUNT; i++)
@@ -159,22 +142,6 @@ static struct rcase *add_case(void)
 	return &cases[ncases++];
 }
 
-/* Splits line at tabs into at most max fields; returns how many. */
-static int split_tabs(char *line, char **f, int max)
-{
-	int n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max) {
-		f[n++] = line;
-		line = strchr(line, '\t');
-		if (!line)
-			break;
-		*line++ = '\0';
-	}
-	return n;
-}
-
 static FILE *open_or_die(const char *path, const char *mode)
 {
 	FILE *f = fopen(path, mode);
@@ -187,8 +154,6 @@ static FILE *open_or_die(const char *path, const char *mode)
 	return f;
 }
 
-#define RECORD_FIELDS 10	/* record.h's nine, then the hints (--cases-out) */
-
 /*
  * A records line too short to name its case (a program killed while it
  * wrote it): an ERROR case of its own, so that no output loses it.
@@ -198,15 +163,13 @@ static void add_damaged_record(const char *path, long lineno, char **fl, int n)
 	char why[512], name[64];
 	struct rcase *c = add_case();
 
-	snprintf(name, sizeof(name), "damaged-record-line-%ld", lineno);
-	snprintf(why, sizeof(why),
-		 "damaged record: line %ld of %s has %d of the 9 fields (cut short by a crash?)",
-		 lineno, path, n);
+	record_damaged_name(name, sizeof(name), lineno);
+	record_damaged_why(why, sizeof(why), path, lineno, n);
 	c->prog = xstrdup(*fl[0] ? fl[0] : "records");
 	c->name = xstrdup(n > 1 && *fl[1] ? fl[1] : name);
 	c->st = ST_ERROR;
 	c->reason = xstrdup(why);
-	c->summary = xstrdup("a case record the results writer could not read whole");
+	c->summary = xstrdup(RECORD_DAMAGED_SUMMARY);
 	c->fixes = xstrdup("");
 	c->cves = xstrdup("");
 	c->diag = xstrdup("");
@@ -222,50 +185,42 @@ static void set_status(struct rcase *c, const char *field)
 	c->st = parse_status(field);
 	if (c->st != ST_ERROR || !strcmp(field, "error") || *c->reason)
 		return;
-	snprintf(why, sizeof(why), "damaged record: unknown status '%.64s'", field);
+	record_unknown_status_why(why, sizeof(why), field);
 	free(c->reason);
 	c->reason = xstrdup(why);
+}
+
+static void take_record(void *ctx, char **fl)
+{
+	struct rcase *c = add_case();
+
+	(void)ctx;
+	c->prog = xstrdup(fl[0]);
+	c->name = xstrdup(fl[1]);
+	c->secs = atof(fl[3]);
+	c->reason = xstrdup(record_unescape(fl[4]));
+	c->summary = xstrdup(record_unescape(fl[5]));
+	c->fixes = xstrdup(fl[6]);
+	c->cves = xstrdup(fl[7]);
+	c->diag = xstrdup(record_unescape(fl[8]));
+	c->hints = *fl[9] ? xstrdup(record_unescape(fl[9])) : NULL;
+	set_status(c, fl[2]);
+	c->runs[c->st] = 1;
+	find_prog(c->prog, 1);
+}
+
+static void take_damaged(void *path, long lineno, char **fl, int n)
+{
+	add_damaged_record(path, lineno, fl, n);
 }
 
 static void read_records(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *fl[RECORD_FIELDS];
-	size_t cap = 0;
-	long lineno = 0;
 
 	if (!f)
 		return;		/* no program ran a case: an empty report */
-	while (getline(&line, &cap, f) > 0) {
-		/* missing fields are empty, writable strings (unescape writes) */
-		char blank[RECORD_FIELDS][1] = { { 0 } };
-		int n = split_tabs(line, fl, RECORD_FIELDS);
-		struct rcase *c;
-
-		lineno++;
-		if (n == 1 && !*fl[0])
-			continue;	/* an empty line */
-		if (n < 3 || !*fl[0] || !*fl[1]) {
-			add_damaged_record(path, lineno, fl, n);
-			continue;
-		}
-		for (int i = n; i < RECORD_FIELDS; i++)
-			fl[i] = blank[i];
-		c = add_case();
-		c->prog = xstrdup(fl[0]);
-		c->name = xstrdup(fl[1]);
-		c->secs = atof(fl[3]);
-		c->reason = xstrdup(unescape(fl[4]));
-		c->summary = xstrdup(unescape(fl[5]));
-		c->fixes = xstrdup(fl[6]);
-		c->cves = xstrdup(fl[7]);
-		c->diag = xstrdup(unescape(fl[8]));
-		c->hints = *fl[9] ? xstrdup(unescape(fl[9])) : NULL;
-		set_status(c, fl[2]);
-		c->runs[c->st] = 1;
-		find_prog(c->prog, 1);
-	}
-	free(line);
+	record_read_lines(f, take_record, take_damaged, (void *)path);
 	fclose(f);
 }
 
@@ -276,7 +231,7 @@ static void read_programs(const char *path)
 	size_t cap = 0;
 
 	while (getline(&line, &cap, f) > 0) {
-		int n = split_tabs(line, fl, 4);
+		int n = record_split_tabs(line, fl, 4);
 		struct rprog *p;
 
 		if (n < 3 || !*fl[0])
