@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "pagemap.h"
+#include "small_pages.h"
 
 #define CONTROL_PAGES 64
 #define FILLER_PER_PAGE 255	/* about 1 MiB between two control pages */
@@ -38,24 +39,13 @@ int pf_compact_all(void)
 	return err;
 }
 
-static char *map_small_pages(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, len, MADV_NOHUGEPAGE);
-	return p;
-}
-
 /* CONTROL_PAGES small anonymous pages, each after FILLER_PER_PAGE freed ones. */
 static char *spread_control(void)
 {
 	size_t ps = pf_page_size();
 	size_t filler_len = (size_t)CONTROL_PAGES * FILLER_PER_PAGE * ps;
-	char *control = map_small_pages(CONTROL_PAGES * ps);
-	char *filler = map_small_pages(filler_len);
+	char *control = pf_map_small_pages(CONTROL_PAGES * ps);
+	char *filler = pf_map_small_pages(filler_len);
 
 	for (size_t i = 0; control && filler && i < CONTROL_PAGES; i++) {
 		for (size_t k = 0; k < FILLER_PER_PAGE; k++)

@@ -31,6 +31,7 @@
 
 #include "pagemap.h"
 #include "pattern.h"
+#include "small_pages.h"
 #include "swap.h"
 
 /* uapi of v6.8, absent from older headers */
@@ -102,24 +103,13 @@ static enum pf_result uffd_register(struct move_case *m, char *addr)
 	return PF_PASS;
 }
 
-static char *map_small(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, len, MADV_NOHUGEPAGE);
-	return p;
-}
-
 static enum pf_result map_all(struct move_case *m)
 {
 	m->ps = pf_page_size();
-	m->src = map_small(SRC_PAGES * m->ps);
-	m->other = map_small(OTHER_PAGES * m->ps);
-	m->dst[0] = map_small(m->ps);
-	m->dst[1] = map_small(m->ps);
+	m->src = pf_map_small_pages(SRC_PAGES * m->ps);
+	m->other = pf_map_small_pages(OTHER_PAGES * m->ps);
+	m->dst[0] = pf_map_small_pages(m->ps);
+	m->dst[1] = pf_map_small_pages(m->ps);
 	if (!m->src || !m->other || !m->dst[0] || !m->dst[1])
 		return pf_error("mmap: %s", strerror(errno));
 	pf_pattern_fill(m->src, m->ps, SEED_LEFT);
