@@ -59,7 +59,7 @@ int mx_intern_n(const char *s, size_t len);
 const char *mx_str(int id);
 int mx_nstrs(void);
 void mx_strings_free(void);
-/* ... and memory (exit 2 when there is none), files read whole (or NULL) */
+/* ... and memory (exit 2 when there is none; report.c's too), files read whole (or NULL) */
 void *mx_alloc(void *p, size_t n);
 char *mx_strdup(const char *s);
 char *mx_slurp(const char *dir, const char *name);
@@ -77,7 +77,10 @@ void mx_find_rows(struct mx_matrix *m, const char *self);
 
 /* matrix_out.c */
 int mx_is_bad(enum mx_status st);
-FILE *mx_open_output(const char *dir, const char *name, char **path);
+/* DIR/name written by body; 1 (and says why) when not written whole. */
+typedef void mx_writer(FILE *f, const struct mx_matrix *m);
+int mx_write_file(const char *dir, const char *name, mx_writer *body,
+		  const struct mx_matrix *m);
 int mx_write_tsv(const struct mx_matrix *m, const char *dir);
 int mx_write_json(const struct mx_matrix *m, const char *dir);
 /* Interns every fix id the cases name; returns the pool size after. */

@@ -226,28 +226,28 @@ static void put_data(FILE *f, const struct mx_matrix *m)
 	free(ps.pool_id);
 }
 
-int mx_write_html(const struct mx_matrix *m, const char *dir)
+/* Where the page takes its data, or NULL. */
+static const char *data_marker(void)
 {
-	size_t len = pf_matrix_page_end - pf_matrix_page;
-	const char *marker = memmem(pf_matrix_page, len, DATA_MARKER, strlen(DATA_MARKER));
-	char *path;
-	FILE *f;
-	int failed;
+	return memmem(pf_matrix_page, pf_matrix_page_end - pf_matrix_page,
+		      DATA_MARKER, strlen(DATA_MARKER));
+}
 
-	if (!marker) {
-		fprintf(stderr, "pinfork-report: the embedded page has no data marker\n");
-		return 1;
-	}
-	f = mx_open_output(dir, "report.html", &path);
-	if (!f) {
-		free(path);
-		return 1;
-	}
+static void html_body(FILE *f, const struct mx_matrix *m)
+{
+	const char *marker = data_marker();
+
 	fwrite(pf_matrix_page, 1, marker - pf_matrix_page, f);
 	put_data(f, m);
 	marker += strlen(DATA_MARKER);
 	fwrite(marker, 1, pf_matrix_page_end - marker, f);
-	failed = report_close_output(f, path);
-	free(path);
-	return failed;
+}
+
+int mx_write_html(const struct mx_matrix *m, const char *dir)
+{
+	if (!data_marker()) {
+		fprintf(stderr, "pinfork-report: the embedded page has no data marker\n");
+		return 1;
+	}
+	return mx_write_file(dir, "report.html", html_body, m);
 }

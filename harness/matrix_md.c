@@ -191,22 +191,16 @@ static void md_differs(FILE *f, const struct mx_matrix *m)
 		fprintf(f, "\n... and %d more (matrix.tsv, report.html).\n", n - shown);
 }
 
-int mx_write_summary(const struct mx_matrix *m, const char *dir)
+static void summary_body(FILE *f, const struct mx_matrix *m)
 {
-	char *path;
-	FILE *f = mx_open_output(dir, "summary.md", &path);
-	int failed;
-
-	if (!f) {
-		free(path);
-		return 1;
-	}
 	fprintf(f, "# pinfork: %zu cases on %zu kernel%s\n\n", m->ncases, m->nkernels,
 		m->nkernels == 1 ? "" : "s");
 	md_totals(f, m);
 	md_failures(f, m);
 	md_differs(f, m);
-	failed = report_close_output(f, path);
-	free(path);
-	return failed;
+}
+
+int mx_write_summary(const struct mx_matrix *m, const char *dir)
+{
+	return mx_write_file(dir, "summary.md", summary_body, m);
 }

@@ -13,13 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-FILE *mx_open_output(const char *dir, const char *name, char **path)
+int mx_write_file(const char *dir, const char *name, mx_writer *body,
+		  const struct mx_matrix *m)
 {
-	*path = malloc(strlen(dir) + strlen(name) + 2);
-	if (!*path)
-		return NULL;
-	sprintf(*path, "%s/%s", dir, name);
-	return report_open_output(*path);
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	FILE *f;
+	int failed;
+
+	if (!path)
+		return 1;
+	sprintf(path, "%s/%s", dir, name);
+	f = report_open_output(path);
+	if (!f) {
+		free(path);
+		return 1;
+	}
+	body(f, m);
+	failed = report_close_output(f, path);
+	free(path);
+	return failed;
 }
 
 /* Tabs and newlines in a TSV field as spaces. */
@@ -29,16 +41,8 @@ static void tsv_field(FILE *f, const char *s)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
-int mx_write_tsv(const struct mx_matrix *m, const char *dir)
+static void tsv_body(FILE *f, const struct mx_matrix *m)
 {
-	char *path;
-	FILE *f = mx_open_output(dir, "matrix.tsv", &path);
-	int failed;
-
-	if (!f) {
-		free(path);
-		return 1;
-	}
 	fputs("program\tcase", f);
 	for (size_t k = 0; k < m->nkernels; k++) {
 		fputc('\t', f);
@@ -56,9 +60,11 @@ int mx_write_tsv(const struct mx_matrix *m, const char *dir)
 				: mx_status_names[c->cells[k].st]);
 		fputc('\n', f);
 	}
-	failed = report_close_output(f, path);
-	free(path);
-	return failed;
+}
+
+int mx_write_tsv(const struct mx_matrix *m, const char *dir)
+{
+	return mx_write_file(dir, "matrix.tsv", tsv_body, m);
 }
 
 /* A space-separated list as a JSON array. */
@@ -200,16 +206,8 @@ static void json_fixes(FILE *f, const struct mx_matrix *m)
 	free(seen);
 }
 
-int mx_write_json(const struct mx_matrix *m, const char *dir)
+static void json_body(FILE *f, const struct mx_matrix *m)
 {
-	char *path;
-	FILE *f = mx_open_output(dir, "matrix.json", &path);
-	int failed;
-
-	if (!f) {
-		free(path);
-		return 1;
-	}
 	fputs("{\n  \"suite\": \"pinfork\",\n  \"format\": 1,\n", f);
 	json_kernels(f, m);
 	fputs("  \"cases\": [", f);
@@ -220,7 +218,9 @@ int mx_write_json(const struct mx_matrix *m, const char *dir)
 	fputs(m->ncases ? "\n  ],\n" : "],\n", f);
 	json_fixes(f, m);
 	fputs("}\n", f);
-	failed = report_close_output(f, path);
-	free(path);
-	return failed;
+}
+
+int mx_write_json(const struct mx_matrix *m, const char *dir)
+{
+	return mx_write_file(dir, "matrix.json", json_body, m);
 }

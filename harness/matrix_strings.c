@@ -17,16 +17,6 @@ static int nstrs, strs_cap;
 static int *slots;		/* open addressing: id + 1, 0 when free */
 static size_t nslots;
 
-static void *grow(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p) {
-		perror("pinfork-report");
-		exit(2);
-	}
-	return p;
-}
-
 static uint32_t hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
@@ -56,7 +46,7 @@ static void rehash(void)
 
 	nslots = old ? 2 * old : 1024;
 	free(slots);
-	slots = grow(NULL, nslots * sizeof(*slots));
+	slots = mx_alloc(NULL, nslots * sizeof(*slots));
 	memset(slots, 0, nslots * sizeof(*slots));
 	for (int id = 0; id < nstrs; id++)
 		slots[find_slot(strs[id], strlen(strs[id]))] = id + 1;
@@ -69,9 +59,9 @@ int mx_intern_n(const char *s, size_t len)
 
 	if (!nstrs) {
 		rehash();
-		strs = grow(NULL, 64 * sizeof(*strs));
+		strs = mx_alloc(NULL, 64 * sizeof(*strs));
 		strs_cap = 64;
-		strs[nstrs++] = grow(NULL, 1);
+		strs[nstrs++] = mx_alloc(NULL, 1);
 		strs[0][0] = '\0';
 		slots[find_slot("", 0)] = 1;
 	}
@@ -82,9 +72,9 @@ int mx_intern_n(const char *s, size_t len)
 		return slots[i] - 1;
 	if (nstrs == strs_cap) {
 		strs_cap *= 2;
-		strs = grow(strs, strs_cap * sizeof(*strs));
+		strs = mx_alloc(strs, strs_cap * sizeof(*strs));
 	}
-	copy = grow(NULL, len + 1);
+	copy = mx_alloc(NULL, len + 1);
 	memcpy(copy, s, len);
 	copy[len] = '\0';
 	strs[nstrs] = copy;

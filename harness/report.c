@@ -81,27 +81,6 @@ static size_t nprogs, progs_cap;
 static int rounds = 1;
 static int write_failed;	/* an output could not be written */
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p) {
-		perror("pinfork-report");
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d) {
-		perror("pinfork-report");
-		exit(2);
-	}
-	return d;
-}
-
 static enum status parse_status(const char *s)
 {
 	for (int i = 0; i < ST_COUNT; i++)
@@ -124,10 +103,10 @@ static struct rprog *find_prog(const char *name, int create)
 		return NULL;
 	if (nprogs == progs_cap) {
 		progs_cap = progs_cap ? 2 * progs_cap : 16;
-		progs = xrealloc(progs, progs_cap * sizeof(*progs));
+		progs = mx_alloc(progs, progs_cap * sizeof(*progs));
 	}
 	memset(&progs[nprogs], 0, sizeof(*progs));
-	progs[nprogs].name = xstrdup(name);
+	progs[nprogs].name = mx_strdup(name);
 	progs[nprogs].rc = -1;
 	return &progs[nprogs++];
 }
@@ -136,7 +115,7 @@ static struct rcase *add_case(void)
 {
 	if (ncases == cases_cap) {
 		cases_cap = cases_cap ? 2 * cases_cap : 64;
-		cases = xrealloc(cases, cases_cap * sizeof(*cases));
+		cases = mx_alloc(cases, cases_cap * sizeof(*cases));
 	}
 	memset(&cases[ncases], 0, sizeof(*cases));
 	return &cases[ncases++];
@@ -165,14 +144,14 @@ static void add_damaged_record(const char *path, long lineno, char **fl, int n)
 
 	record_damaged_name(name, sizeof(name), lineno);
 	record_damaged_why(why, sizeof(why), path, lineno, n);
-	c->prog = xstrdup(*fl[0] ? fl[0] : "records");
-	c->name = xstrdup(n > 1 && *fl[1] ? fl[1] : name);
+	c->prog = mx_strdup(*fl[0] ? fl[0] : "records");
+	c->name = mx_strdup(n > 1 && *fl[1] ? fl[1] : name);
 	c->st = ST_ERROR;
-	c->reason = xstrdup(why);
-	c->summary = xstrdup(RECORD_DAMAGED_SUMMARY);
-	c->fixes = xstrdup("");
-	c->cves = xstrdup("");
-	c->diag = xstrdup("");
+	c->reason = mx_strdup(why);
+	c->summary = mx_strdup(RECORD_DAMAGED_SUMMARY);
+	c->fixes = mx_strdup("");
+	c->cves = mx_strdup("");
+	c->diag = mx_strdup("");
 	c->runs[c->st] = 1;
 	find_prog(c->prog, 1);
 }
@@ -187,7 +166,7 @@ static void set_status(struct rcase *c, const char *field)
 		return;
 	record_unknown_status_why(why, sizeof(why), field);
 	free(c->reason);
-	c->reason = xstrdup(why);
+	c->reason = mx_strdup(why);
 }
 
 static void take_record(void *ctx, char **fl)
@@ -195,15 +174,15 @@ static void take_record(void *ctx, char **fl)
 	struct rcase *c = add_case();
 
 	(void)ctx;
-	c->prog = xstrdup(fl[0]);
-	c->name = xstrdup(fl[1]);
+	c->prog = mx_strdup(fl[0]);
+	c->name = mx_strdup(fl[1]);
 	c->secs = atof(fl[3]);
-	c->reason = xstrdup(record_unescape(fl[4]));
-	c->summary = xstrdup(record_unescape(fl[5]));
-	c->fixes = xstrdup(fl[6]);
-	c->cves = xstrdup(fl[7]);
-	c->diag = xstrdup(record_unescape(fl[8]));
-	c->hints = *fl[9] ? xstrdup(record_unescape(fl[9])) : NULL;
+	c->reason = mx_strdup(record_unescape(fl[4]));
+	c->summary = mx_strdup(record_unescape(fl[5]));
+	c->fixes = mx_strdup(fl[6]);
+	c->cves = mx_strdup(fl[7]);
+	c->diag = mx_strdup(record_unescape(fl[8]));
+	c->hints = *fl[9] ? mx_strdup(record_unescape(fl[9])) : NULL;
 	set_status(c, fl[2]);
 	c->runs[c->st] = 1;
 	find_prog(c->prog, 1);
@@ -238,7 +217,7 @@ static void read_programs(const char *path)
 			continue;
 		p = find_prog(fl[0], 1);
 		p->rc = atoi(fl[1]);
-		p->result = xstrdup(fl[2]);
+		p->result = mx_strdup(fl[2]);
 		p->secs = n > 3 ? atof(fl[3]) : 0;
 	}
 	free(line);
@@ -257,7 +236,7 @@ static void append(char **dst, const char *s)
 {
 	size_t old = *dst ? strlen(*dst) : 0;
 
-	*dst = xrealloc(*dst, old + strlen(s) + 2);
+	*dst = mx_alloc(*dst, old + strlen(s) + 2);
 	strcpy(*dst + old, s);
 	strcat(*dst + old, "\n");
 }
@@ -300,7 +279,7 @@ static void read_tap(const char *path, struct tail *tails)
 			struct tail *t = &tails[p - progs];
 
 			free(t->line[t->next]);
-			t->line[t->next] = xstrdup(line + 2);
+			t->line[t->next] = mx_strdup(line + 2);
 			t->next = (t->next + 1) % TAIL_LINES;
 			t->used += t->used < TAIL_LINES;
 		}
@@ -333,7 +312,7 @@ static char *tail_text(struct tail *t)
 
 		append(&s, t->line[k]);
 	}
-	return s ? s : xstrdup("");
+	return s ? s : mx_strdup("");
 }
 
 /*
@@ -366,15 +345,15 @@ static void add_program_cases(struct tail *tails)
 		else
 			snprintf(why, sizeof(why), "program ended with %s", p->result);
 		c = add_case();
-		c->prog = xstrdup(p->name);
-		c->name = xstrdup(p->name);
+		c->prog = mx_strdup(p->name);
+		c->name = mx_strdup(p->name);
 		c->st = timeout ? ST_TIMEOUT : ST_ERROR;
 		c->secs = p->secs;
-		c->reason = xstrdup(why);
-		c->summary = xstrdup("the test program as a whole");
-		c->fixes = xstrdup("");
-		c->cves = xstrdup("");
-		c->diag = tails ? tail_text(&tails[i]) : xstrdup("");
+		c->reason = mx_strdup(why);
+		c->summary = mx_strdup("the test program as a whole");
+		c->fixes = mx_strdup("");
+		c->cves = mx_strdup("");
+		c->diag = tails ? tail_text(&tails[i]) : mx_strdup("");
 		c->runs[c->st] = 1;
 	}
 }
@@ -473,7 +452,7 @@ static void read_merged(const char *path)
 /* Cases grouped by program, in the order the programs ran. */
 static void order_cases(void)
 {
-	struct rcase *sorted = xrealloc(NULL, (ncases + 1) * sizeof(*sorted));
+	struct rcase *sorted = mx_alloc(NULL, (ncases + 1) * sizeof(*sorted));
 	size_t n = 0;
 
 	for (size_t i = 0; i < nprogs; i++)
@@ -513,7 +492,7 @@ static void json_str(FILE *f, const char *s)
 /* A comma-separated list ("a,b") as a JSON array. */
 static void json_list(FILE *f, const char *list)
 {
-	char *copy = xstrdup(list);
+	char *copy = mx_strdup(list);
 	int first = 1;
 
 	fputc('[', f);
