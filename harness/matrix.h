@@ -92,6 +92,11 @@ static inline void mx_json_str(FILE *f, const char *s)
 	json_write_str(f, s, JSON_HTML);
 }
 
+static inline void mx_json_member(FILE *f, const char *sep, const char *key, const char *s)
+{
+	json_write_member(f, sep, key, s, JSON_HTML);
+}
+
 /* matrix_env.c: a one-line summary of a kernel's env.txt */
 void mx_env_summary(const char *env, char *buf, size_t len);
 void mx_env_json(FILE *f, const char *env);

@@ -108,16 +108,12 @@ static void json_kernels(FILE *f, const struct mx_matrix *m)
 	for (size_t k = 0; k < m->nkernels; k++) {
 		const struct mx_kernel *kn = &m->kernels[k];
 
-		fputs(k ? ",\n    {\"label\": " : "\n    {\"label\": ", f);
-		mx_json_str(f, kn->label);
-		fputs(", \"dir\": ", f);
-		mx_json_str(f, kn->dir);
-		fputs(", \"kernel\": ", f);
-		mx_json_str(f, kn->release);
-		fputs(", \"uname\": ", f);
-		mx_json_str(f, kn->uname);
-		fputs(", \"profile\": ", f);
-		mx_json_str(f, kn->profile);
+		fputs(k ? ",\n    {" : "\n    {", f);
+		mx_json_member(f, "", "label", kn->label);
+		mx_json_member(f, ", ", "dir", kn->dir);
+		mx_json_member(f, ", ", "kernel", kn->release);
+		mx_json_member(f, ", ", "uname", kn->uname);
+		mx_json_member(f, ", ", "profile", kn->profile);
 		fputs(",\n     \"environment\": ", f);
 		mx_env_json(f, mx_str(kn->env));
 		fputs(",\n     \"totals\": ", f);
@@ -131,18 +127,14 @@ static const char *const class_names[] = { "bad", "differs", "same" };
 
 static void json_case(FILE *f, const struct mx_matrix *m, const struct mx_case *c)
 {
-	fputs("\n    {\"program\": ", f);
-	mx_json_str(f, mx_str(c->prog));
-	fputs(", \"name\": ", f);
-	mx_json_str(f, mx_str(c->name));
-	fprintf(f, ", \"class\": \"%s\", \"pin\": ", class_names[c->cls]);
-	mx_json_str(f, mx_str(c->pin));
-	fputs(", \"event\": ", f);
-	mx_json_str(f, mx_str(c->event));
-	fputs(", \"backing\": ", f);
-	mx_json_str(f, mx_str(c->backing));
-	fputs(",\n     \"summary\": ", f);
-	mx_json_str(f, mx_str(c->summary));
+	fputs("\n    {", f);
+	mx_json_member(f, "", "program", mx_str(c->prog));
+	mx_json_member(f, ", ", "name", mx_str(c->name));
+	fprintf(f, ", \"class\": \"%s\"", class_names[c->cls]);
+	mx_json_member(f, ", ", "pin", mx_str(c->pin));
+	mx_json_member(f, ", ", "event", mx_str(c->event));
+	mx_json_member(f, ", ", "backing", mx_str(c->backing));
+	mx_json_member(f, ",\n     ", "summary", mx_str(c->summary));
 	fputs(", \"fixes\": ", f);
 	json_words(f, mx_str(c->fixes));
 	fputs(", \"cves\": ", f);
@@ -174,12 +166,10 @@ static void json_fix(FILE *f, int id, int first)
 {
 	const struct pf_fix *fx = pf_fix_lookup(mx_str(id));
 
-	fputs(first ? "\n    {\"id\": " : ",\n    {\"id\": ", f);
-	mx_json_str(f, mx_str(id));
-	fputs(", \"release\": ", f);
-	mx_json_str(f, fx ? fx->release : "");
-	fputs(", \"subject\": ", f);
-	mx_json_str(f, fx ? fx->subject : "");
+	fputs(first ? "\n    {" : ",\n    {", f);
+	mx_json_member(f, "", "id", mx_str(id));
+	mx_json_member(f, ", ", "release", fx ? fx->release : "");
+	mx_json_member(f, ", ", "subject", fx ? fx->subject : "");
 	fputc('}', f);
 }
 

@@ -489,6 +489,11 @@ static void json_str(FILE *f, const char *s)
 	json_write_str(f, s, JSON_PLAIN);
 }
 
+static void json_member(FILE *f, const char *sep, const char *key, const char *s)
+{
+	json_write_member(f, sep, key, s, JSON_PLAIN);
+}
+
 /* A comma-separated list ("a,b") as a JSON array. */
 static void json_list(FILE *f, const char *list)
 {
@@ -605,10 +610,9 @@ static void json_flaky(FILE *f)
 	for (size_t i = 0; i < ncases; i++) {
 		if (!is_flaky(&cases[i]))
 			continue;
-		fputs(first ? "\n    {\"program\": " : ",\n    {\"program\": ", f);
-		json_str(f, cases[i].prog);
-		fputs(", \"name\": ", f);
-		json_str(f, cases[i].name);
+		fputs(first ? "\n    {" : ",\n    {", f);
+		json_member(f, "", "program", cases[i].prog);
+		json_member(f, ", ", "name", cases[i].name);
 		fprintf(f, ", \"runs\": %d, \"failed\": %d}", runs_of(&cases[i]),
 			bad_runs(&cases[i]));
 		first = 0;
@@ -656,10 +660,9 @@ static void write_json(const char *path, const struct meta *m, const int *totals
 	for (size_t i = 0; i < nprogs; i++) {
 		const struct rprog *p = &progs[i];
 
-		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-		json_str(f, p->name);
-		fputs(", \"result\": ", f);
-		json_str(f, p->result ? p->result : "unknown");
+		fprintf(f, "%s\n    {", i ? "," : "");
+		json_member(f, "", "name", p->name);
+		json_member(f, ", ", "result", p->result ? p->result : "unknown");
 		fprintf(f, ", \"exit\": %d, \"seconds\": %.3f, \"totals\": ",
 			p->rc, p->secs);
 		json_counts(f, p->counts, sum(p->counts));
@@ -669,23 +672,19 @@ static void write_json(const char *path, const struct meta *m, const int *totals
 	for (size_t i = 0; i < ncases; i++) {
 		const struct rcase *c = &cases[i];
 
-		fprintf(f, "%s\n    {\"program\": ", i ? "," : "");
-		json_str(f, c->prog);
-		fputs(", \"name\": ", f);
-		json_str(f, c->name);
-		fprintf(f, ", \"status\": \"%s\", \"seconds\": %.3f,\n     \"reason\": ",
+		fprintf(f, "%s\n    {", i ? "," : "");
+		json_member(f, "", "program", c->prog);
+		json_member(f, ", ", "name", c->name);
+		fprintf(f, ", \"status\": \"%s\", \"seconds\": %.3f",
 			status_names[c->st], c->secs);
-		json_str(f, c->reason);
-		fputs(", \"summary\": ", f);
-		json_str(f, c->summary);
+		json_member(f, ",\n     ", "reason", c->reason);
+		json_member(f, ", ", "summary", c->summary);
 		fputs(",\n     \"fixes\": ", f);
 		json_list(f, c->fixes);
 		fputs(", \"cves\": ", f);
 		json_list(f, c->cves);
-		fputs(", \"hints\": ", f);
-		json_str(f, c->hints);
-		fputs(",\n     \"diagnostics\": ", f);
-		json_str(f, c->diag);
+		json_member(f, ", ", "hints", c->hints);
+		json_member(f, ",\n     ", "diagnostics", c->diag);
 		json_runs(f, c);
 		json_race(f, c->diag);
 		fputc('}', f);

@@ -80,3 +80,10 @@ void json_write_str(FILE *f, const char *str, enum json_mode mode)
 	}
 	fputc('"', f);
 }
+
+void json_write_member(FILE *f, const char *sep, const char *key, const char *s,
+		       enum json_mode mode)
+{
+	fprintf(f, "%s\"%s\": ", sep, key);
+	json_write_str(f, s, mode);
+}

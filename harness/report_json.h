@@ -31,5 +31,8 @@ int utf8_valid_len(const unsigned char *s, int no_nonchars);
 
 /* s (NULL: "") as a quoted JSON string. */
 void json_write_str(FILE *f, const char *s, enum json_mode mode);
+/* sep, then one member of an object: "key": and s as above. */
+void json_write_member(FILE *f, const char *sep, const char *key, const char *s,
+		       enum json_mode mode);
 
 #endif
