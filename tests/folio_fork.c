@@ -99,21 +99,21 @@ static const struct pf_template templates[] = {
 		.min_len = 64 << 10,	/* 16 pages: fork copies each one apart */
 	},
 	{
-		.name = "fork-snapshot-pinned",
+		.name = "fork-snapshot-pinned-pmd",
 		.summary = "fork while a thread stamps an io_uring-pinned PMD THP (fork splits the PMD and copies each page): one instant in the child (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_PMD | PF_BK_MMAP,
 		SNAPSHOT_PINNED,
 		.backing_excludes = NOT_OWN_ANON,
 	},
 	{
-		.name = "fork-snapshot-pinned",
+		.name = "fork-snapshot-pinned-ptes",
 		.summary = "fork while a thread stamps an io_uring-pinned PTE-mapped large folio: one instant in the child (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_ANON | PF_BK_LARGE | PF_BK_MMAP,
 		SNAPSHOT_PINNED,
 		.backing_excludes = PF_BK_PMD | NOT_OWN_ANON,
 	},
 	{
-		.name = "fork-snapshot-pinned",
+		.name = "fork-snapshot-pinned-huge",
 		.summary = "fork while a thread stamps an io_uring-pinned hugetlb page (copied at fork, 4eae4efa2c29): one instant in the child (fix \"ensure fork child sees coherent memory snapshot\" not merged)",
 		.backing_needs = PF_BK_HUGETLB,
 		SNAPSHOT_PINNED,

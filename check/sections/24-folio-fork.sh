@@ -19,7 +19,7 @@ if [ -x "$snap" ] && [ -x "$ff" ]; then
 		expect_line "$WORK/snapshot.tap" "^ok [0-9]+ $t\$" "snapshot oracle: $t"
 	done
 	list=$("$ff" -p exhaustive -l)
-	for stem in fork-snapshot-pinned-anon fork-snapshot-pinned-thp-pmd fork-fault-race-small pin-fork-mprotect-half-uring-fixed-thp-pmd \
+	for stem in fork-snapshot-pinned-anon fork-snapshot-pinned-pmd-thp-pmd fork-fault-race-small pin-fork-mprotect-half-uring-fixed-thp-pmd \
 		    cow-reuse-extra-ref-thp-pmd cow-reuse-partial-unmap-thp-pmd cow-reuse-exit-race-thp-pmd \
 		    fork-batch-folio-end-thp-pte; do
 		printf '%s\n' "$list" | cut -f1 | grep -qx "$stem" && pass "folio_fork lists $stem" ||

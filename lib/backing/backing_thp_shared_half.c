@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "thp.h"
 
 #define REAP_SECONDS 5.0
+#define READY_MS 5000
 
 /* The PFN behind addr in process pid (root), 0 when absent or unreadable. */
 static uint64_t pid_pfn(int fd, const void *addr)
@@ -71,25 +73,54 @@ enum pf_result pf_shared_from_verify(const void *addr, size_t len, size_t half,
 }
 
 /* The child holds its copy until teardown kills it (or the parent dies). */
-static void keep_copy(pid_t parent)
+static void keep_copy(pid_t parent, int ready)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	close(ready);
 	for (;;)
 		pause();
 }
 
+/* A holder that died before it said so shares nothing: the setup did not happen. */
+static enum pf_result holder_ready(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+
+	if (poll(&p, 1, READY_MS) != 1)
+		return pf_skip("the child holding the shared half did not start within %d ms", READY_MS);
+	if (read(fd, &c, 1) != 1)
+		return pf_skip("the child holding the shared half died before it was ready");
+	return PF_PASS;
+}
+
 static enum pf_result fork_holder(struct pf_region *r)
 {
-	pid_t parent = getpid(), pid = fork();
+	pid_t parent = getpid(), pid;
+	enum pf_result res;
+	int ready[2];
 
-	if (pid < 0)
+	if (pipe2(ready, O_CLOEXEC))
+		return pf_error("pipe2: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
 		return pf_error("fork: %s", strerror(errno));
-	if (!pid)
-		keep_copy(parent);
+	}
+	if (!pid) {
+		close(ready[0]);
+		keep_copy(parent, ready[1]);
+	}
+	close(ready[1]);
 	r->priv = (void *)(intptr_t)pid;
-	return PF_PASS;
+	res = holder_ready(ready[0]);
+	close(ready[0]);
+	return res;
 }
 
 static enum pf_result shared_half_setup(struct pf_region *r, size_t min_len)
