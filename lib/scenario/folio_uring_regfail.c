@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "accounting.h"
@@ -26,6 +27,7 @@
 #include "uring.h"
 
 #define SECOND_LEN (64u << 10)
+#define QUIET_MS 20
 #define MEMLOCK_LIMIT (64u << 10)
 
 struct regfail {
@@ -120,21 +122,40 @@ static void teardown(struct regfail *g)
 	pf_folios_free(&g->f);
 }
 
+/*
+ * nr_foll_pin_acquired is system-wide: it proves the registration pinned
+ * only when nobody else pinned in a quiet window just before and just after.
+ */
+static int others_pinned(struct acct_sample *end)
+{
+	struct timespec quiet = { 0, QUIET_MS * 1000000L };
+	struct acct_sample start;
+
+	acct_sample(&start);
+	nanosleep(&quiet, NULL);
+	acct_sample(end);
+	return end->pins_acquired != start.pins_acquired;
+}
+
 static enum pf_result register_must_fail(struct regfail *g)
 {
-	struct acct_sample a, b;
+	struct acct_sample a, b, after;
 	long pages = (long)(g->iov[0].iov_len / 4096);
 	int err;
 
 	acct_sample(&a);
 	if (!a.has_pins)
 		return pf_skip("no nr_foll_pin_acquired in /proc/vmstat: pins cannot be counted");
+	if (others_pinned(&a))
+		return pf_skip("another process pinned pages in the %d ms before the registration: its pins cannot be told apart", QUIET_MS);
 	err = io_uring_register_buffers(&g->u.ring, g->iov, (unsigned)g->nr);
 	acct_sample(&b);
 	if (!err) {
 		g->u.registered = 1;
 		return pf_skip("the registration was accepted: its error path was not reached");
 	}
+	if (others_pinned(&after))
+		return pf_skip("another process pinned pages in the %d ms after the registration: its pins cannot be told apart", QUIET_MS);
 	pf_diag("registration failed as meant: %s; nr_foll_pin_acquired +%ld, nr_foll_pin_released +%ld (system-wide)",
 		strerror(-err), b.pins_acquired - a.pins_acquired,
 		b.pins_released - a.pins_released);
